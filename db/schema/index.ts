@@ -1,0 +1,7 @@
+export * from './audit';
+export * from './directory';
+export * from './goals';
+export * from './issue-lists';
+export * from './jobs';
+export * from './reviews';
+export * from './teams';

@@ -1,0 +1,44 @@
+import { sql } from 'drizzle-orm';
+import { bigserial, index, integer, jsonb, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
+
+/**
+ * Every timer the bot will fire. Postgres is the truth; the BullMQ delayed job that mirrors a row is
+ * rebuilt by the reconciler whenever it is missing.
+ */
+export const timers = pgTable(
+  'timers',
+  {
+    /** Deterministic, chosen by the workflow (`escalation-sla.42.1`): scheduling twice is one timer. */
+    id: text('id').primaryKey(),
+    name: text('name').notNull(),
+    relationshipId: text('relationship_id'),
+    payload: jsonb('payload').$type<Record<string, unknown>>().notNull().default({}),
+    dueAt: timestamp('due_at', { withTimezone: true }).notNull(),
+    firedAt: timestamp('fired_at', { withTimezone: true }),
+    cancelledAt: timestamp('cancelled_at', { withTimezone: true }),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('timers_pending_idx').on(t.dueAt).where(sql`fired_at IS NULL AND cancelled_at IS NULL`)],
+);
+
+export type Recipient =
+  | { platform: 'slack'; channel: string }
+  | { platform: 'teams'; conversationId: string; aadObjectId?: string };
+
+/** Every message to send. Written in the same transaction as the change it announces. */
+export const outbox = pgTable(
+  'outbox',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    relationshipId: text('relationship_id'),
+    recipient: jsonb('recipient').$type<Recipient>().notNull(),
+    notice: jsonb('notice').$type<Record<string, unknown>>().notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    attempts: integer('attempts').notNull().default(0),
+    sentAt: timestamp('sent_at', { withTimezone: true }),
+    failedAt: timestamp('failed_at', { withTimezone: true }),
+    lastError: text('last_error'),
+    platformMessageId: text('platform_message_id'),
+  },
+  (t) => [index('outbox_unsent_idx').on(t.id).where(sql`sent_at IS NULL AND failed_at IS NULL`)],
+);
