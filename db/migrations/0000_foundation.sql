@@ -43,7 +43,6 @@ CREATE TABLE "relationships" (
 	"timezone" text NOT NULL,
 	"slack_channel" text,
 	"teams_channel" text,
-	"executive" text,
 	"business_hours" jsonb,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
 	"updated_at" timestamp with time zone DEFAULT now() NOT NULL,

@@ -11,7 +11,6 @@ export const relationships = pgTable('relationships', {
   timezone: text('timezone').notNull(),
   slackChannel: text('slack_channel'),
   teamsChannel: text('teams_channel'),
-  executive: text('executive'),
   businessHours: jsonb('business_hours').$type<BusinessHours>(),
   ...lifecycle,
 });
