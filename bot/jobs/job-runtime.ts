@@ -1,0 +1,198 @@
+import { sql } from 'drizzle-orm';
+import { type Job, Worker } from 'bullmq';
+import type { Database } from '../../db/client';
+import { outbox, timers } from '../../db/schema/jobs';
+import type { Clock } from '../../workflows/core/clock';
+import { deliverNotice } from '../../workflows/core/deliver-notice';
+import { type ChatPort, DeliveryError } from '../../workflows/core/ports';
+import { fireTimer, type TimerHandler } from '../../workflows/core/timers';
+import { type AfterCommit, createUnitOfWork, type ScheduledTimer } from '../../workflows/core/unit-of-work';
+import type { Logger } from '../logger';
+import type { Metrics } from '../metrics';
+import { deliveryJobId, timerJobId } from './job-ids';
+import type { AnyQueue, AnyWorker, JobBackend } from './job-backend';
+
+export const TIMER_QUEUE = 'accord-timers';
+export const DELIVERY_QUEUE = 'accord-deliveries';
+const DELIVERY_ATTEMPTS = 8;
+const RECONCILE_BATCH = 1000;
+
+type TimerJob = { timerId: string };
+type DeliveryJob = { outboxId: number };
+
+export type JobRuntimeDeps = {
+  backend: JobBackend;
+  db: Database;
+  clock: Clock;
+  chat: ChatPort;
+  timerHandlers: ReadonlyMap<string, TimerHandler>;
+  logger: Logger;
+  metrics: Metrics;
+};
+
+export type JobRuntime = ReturnType<typeof createJobRuntime>;
+
+/**
+ * The queue side of the outbox and the timers: mirrors committed rows to BullMQ, runs the workers,
+ * and reconciles the queue with Postgres so a lost or flushed Redis loses nothing.
+ */
+export function createJobRuntime(deps: JobRuntimeDeps) {
+  const { backend, db, clock, logger, metrics } = deps;
+  const timerQueue = backend.queue(TIMER_QUEUE);
+  const deliveryQueue = backend.queue(DELIVERY_QUEUE);
+  const workers: AnyWorker[] = [];
+  let reconcileTimer: NodeJS.Timeout | undefined;
+
+  const timerJob = (timer: ScheduledTimer) => ({
+    name: 'fire',
+    data: { timerId: timer.id } satisfies TimerJob,
+    opts: {
+      jobId: timerJobId(timer),
+      delay: Math.max(0, timer.dueAt.getTime() - clock.now().getTime()),
+      attempts: 5,
+      backoff: { type: 'exponential', delay: 1000 },
+      removeOnComplete: true,
+      removeOnFail: { age: 3600 },
+    },
+  });
+  const deliveryJob = (outboxId: number) => ({
+    name: 'deliver',
+    data: { outboxId } satisfies DeliveryJob,
+    opts: {
+      jobId: deliveryJobId(outboxId),
+      attempts: DELIVERY_ATTEMPTS,
+      backoff: { type: 'exponential', delay: 1000 },
+      removeOnComplete: true,
+      removeOnFail: { age: 3600 },
+    },
+  });
+
+  const afterCommit: AfterCommit = {
+    timersScheduled: async (scheduled) => {
+      await addAll(timerQueue, scheduled.map(timerJob), 'timers');
+    },
+    noticesQueued: async (ids) => {
+      await addAll(deliveryQueue, ids.map(deliveryJob), 'deliveries');
+    },
+  };
+
+  const unitOfWork = createUnitOfWork(db, afterCommit);
+
+  async function addAll(queue: AnyQueue, jobs: Parameters<AnyQueue['addBulk']>[0], what: string) {
+    try {
+      await queue.addBulk(jobs);
+    } catch (error) {
+      // Postgres holds the rows: the reconciler offers them again on its next pass.
+      logger.warn({ err: error, count: jobs.length }, `could not queue ${what}; the reconciler will retry`);
+    }
+  }
+
+  async function processTimer(job: Job<TimerJob>) {
+    const outcome = await fireTimer(unitOfWork, deps.timerHandlers, clock, job.data.timerId);
+    metrics.timersFired.inc({ outcome });
+    if (outcome === 'no_handler') logger.warn({ timerId: job.data.timerId }, 'timer has no handler');
+    return outcome;
+  }
+
+  function startWorkers() {
+    workers.push(
+      backend.worker(TIMER_QUEUE, (job) => processTimer(job as Job<TimerJob>), { concurrency: 10 }),
+    );
+    const delivery = backend.worker(
+      DELIVERY_QUEUE,
+      async (job) => {
+        const { outboxId } = job.data as DeliveryJob;
+        const lastAttempt = job.attemptsMade + 1 >= DELIVERY_ATTEMPTS;
+        try {
+          const outcome = await deliverNotice(db, deps.chat, clock, outboxId, { lastAttempt });
+          metrics.deliveries.inc({ outcome });
+          return outcome;
+        } catch (error) {
+          metrics.deliveries.inc({ outcome: 'retry' });
+          if (error instanceof DeliveryError && error.retryAfterMs !== undefined) {
+            // The platform asked every caller to wait: pause the whole queue, not just this job.
+            await delivery.rateLimit(error.retryAfterMs);
+            throw Worker.RateLimitError();
+          }
+          throw error;
+        }
+      },
+      { concurrency: 5 },
+    );
+    workers.push(delivery);
+    for (const worker of workers) {
+      worker.on('failed', (job, error) =>
+        logger.warn({ queue: worker.name, jobId: job?.id, err: error }, 'job attempt failed'),
+      );
+      worker.on('error', (error) => logger.warn({ queue: worker.name, err: error }, 'worker error'));
+    }
+  }
+
+  /** Offers every pending timer and unsent outbox row to the queue; existing job ids are no-ops. */
+  async function reconcile() {
+    let offeredTimers = 0;
+    let offeredDeliveries = 0;
+    for (let after = ''; ; ) {
+      const rows = await db
+        .select({ id: timers.id, dueAt: timers.dueAt })
+        .from(timers)
+        .where(sql`${timers.firedAt} IS NULL AND ${timers.cancelledAt} IS NULL AND ${timers.id} > ${after}`)
+        .orderBy(timers.id)
+        .limit(RECONCILE_BATCH);
+      if (rows.length === 0) break;
+      await timerQueue.addBulk(rows.map(timerJob));
+      offeredTimers += rows.length;
+      after = rows[rows.length - 1]?.id ?? after;
+    }
+    for (let after = 0; ; ) {
+      const rows = await db
+        .select({ id: outbox.id })
+        .from(outbox)
+        .where(sql`${outbox.sentAt} IS NULL AND ${outbox.failedAt} IS NULL AND ${outbox.id} > ${after}`)
+        .orderBy(outbox.id)
+        .limit(RECONCILE_BATCH);
+      if (rows.length === 0) break;
+      await deliveryQueue.addBulk(rows.map((row) => deliveryJob(row.id)));
+      offeredDeliveries += rows.length;
+      after = rows[rows.length - 1]?.id ?? after;
+    }
+    metrics.reconciled.inc({ kind: 'timer' }, offeredTimers);
+    metrics.reconciled.inc({ kind: 'delivery' }, offeredDeliveries);
+    return { timers: offeredTimers, deliveries: offeredDeliveries };
+  }
+
+  function startReconciler(intervalMs: number) {
+    const run = () =>
+      reconcile().catch((error) => logger.warn({ err: error }, 'reconcile failed; next pass will retry'));
+    reconcileTimer = setInterval(run, intervalMs);
+    reconcileTimer.unref();
+    return run();
+  }
+
+  /** True when the queue store answers within a second. */
+  async function healthy(): Promise<boolean> {
+    let timeout: NodeJS.Timeout | undefined;
+    try {
+      return await Promise.race([
+        timerQueue.getJobCounts('wait').then(() => true),
+        new Promise<boolean>((resolve) => {
+          timeout = setTimeout(() => resolve(false), 1000);
+        }),
+      ]);
+    } catch {
+      return false;
+    } finally {
+      clearTimeout(timeout);
+    }
+  }
+
+  /** Stops taking jobs, lets running ones finish, then closes queues and connections. */
+  async function close() {
+    clearInterval(reconcileTimer);
+    await Promise.allSettled(workers.map((worker) => worker.close()));
+    await Promise.allSettled([timerQueue.close(), deliveryQueue.close()]);
+    await backend.close();
+  }
+
+  return { unitOfWork, startWorkers, reconcile, startReconciler, healthy, close, timerQueue, deliveryQueue };
+}

@@ -1,0 +1,86 @@
+import { sql } from 'drizzle-orm';
+import type { Database, Transaction } from '../../db/client';
+import { outbox, type Recipient, timers } from '../../db/schema/jobs';
+import type { Notice } from './notice';
+
+export type ScheduledTimer = { id: string; dueAt: Date };
+
+/** What happens after a commit: mirror the new rows to the queue. Losing this is safe (reconciler). */
+export type AfterCommit = {
+  timersScheduled: (scheduled: ScheduledTimer[]) => Promise<void>;
+  noticesQueued: (outboxIds: number[]) => Promise<void>;
+};
+
+export type TimerRequest = {
+  /** Deterministic: the same id names the same timer, so scheduling twice moves it, never doubles it. */
+  id: string;
+  name: string;
+  dueAt: Date;
+  relationshipId?: string;
+  payload?: Record<string, unknown>;
+};
+
+export type Work = {
+  tx: Transaction;
+  scheduleTimer: (timer: TimerRequest) => Promise<void>;
+  cancelTimer: (id: string) => Promise<void>;
+  queueNotice: (recipient: Recipient, notice: Notice, relationshipId?: string) => Promise<number>;
+};
+
+export type UnitOfWork = <T>(work: (w: Work) => Promise<T>) => Promise<T>;
+
+/**
+ * One transaction in which a use case changes state, writes the notices to send and the timers to
+ * set. Nothing is sent or scheduled before it commits.
+ */
+export function createUnitOfWork(db: Database, afterCommit: AfterCommit): UnitOfWork {
+  return async (work) => {
+    const scheduled = new Map<string, ScheduledTimer>();
+    const queued: number[] = [];
+    const result = await db.transaction(async (tx) =>
+      work({
+        tx,
+        scheduleTimer: async (timer) => {
+          await tx
+            .insert(timers)
+            .values({
+              id: timer.id,
+              name: timer.name,
+              dueAt: timer.dueAt,
+              relationshipId: timer.relationshipId,
+              payload: timer.payload ?? {},
+            })
+            .onConflictDoUpdate({
+              target: timers.id,
+              set: {
+                name: timer.name,
+                dueAt: timer.dueAt,
+                payload: timer.payload ?? {},
+                firedAt: null,
+                cancelledAt: null,
+              },
+            });
+          scheduled.set(timer.id, { id: timer.id, dueAt: timer.dueAt });
+        },
+        cancelTimer: async (id) => {
+          await tx.update(timers).set({ cancelledAt: sql`now()` }).where(sql`${timers.id} = ${id}`);
+          scheduled.delete(id);
+        },
+        queueNotice: async (recipient, notice, relationshipId) => {
+          const [row] = await tx
+            .insert(outbox)
+            .values({ recipient, notice, relationshipId })
+            .returning({ id: outbox.id });
+          if (!row) throw new Error('outbox insert returned no row');
+          queued.push(row.id);
+          return row.id;
+        },
+      }),
+    );
+    await Promise.allSettled([
+      scheduled.size > 0 ? afterCommit.timersScheduled([...scheduled.values()]) : undefined,
+      queued.length > 0 ? afterCommit.noticesQueued(queued) : undefined,
+    ]);
+    return result;
+  };
+}
