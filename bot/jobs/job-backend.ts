@@ -60,7 +60,9 @@ function redisBackend(url: string, prefix = 'accord'): JobBackend {
 
 function postgresBackend(options: { databaseUrl: string; schema?: string }): JobBackend {
   const { Queue, Worker } = withBackend(createPostgresBackend);
-  const connection = { connectionString: options.databaseUrl, schema: options.schema ?? 'bullmq',
+  const connection = {
+    connectionString: options.databaseUrl,
+    schema: options.schema ?? 'bullmq',
     max: 4,
     migrate: true,
   };

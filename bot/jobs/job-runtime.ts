@@ -1,5 +1,5 @@
-import { sql } from 'drizzle-orm';
 import { type Job, Worker } from 'bullmq';
+import { sql } from 'drizzle-orm';
 import type { Database } from '../../db/client';
 import { outbox, timers } from '../../db/schema/jobs';
 import type { Clock } from '../../workflows/core/clock';
@@ -9,8 +9,8 @@ import { fireTimer, type TimerHandler } from '../../workflows/core/timers';
 import { type AfterCommit, createUnitOfWork, type ScheduledTimer } from '../../workflows/core/unit-of-work';
 import type { Logger } from '../logger';
 import type { Metrics } from '../metrics';
-import { deliveryJobId, timerJobId } from './job-ids';
 import type { AnyQueue, AnyWorker, JobBackend } from './job-backend';
+import { deliveryJobId, timerJobId } from './job-ids';
 
 export const TIMER_QUEUE = 'accord-timers';
 export const DELIVERY_QUEUE = 'accord-deliveries';

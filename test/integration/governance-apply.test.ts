@@ -126,7 +126,12 @@ describe('planGovernance and applyGovernance', () => {
     const applying = applyGovernanceText(database.db, fixture('unknown-approver.yaml'), options(2));
     await expect(applying).rejects.toBeInstanceOf(GovernanceInvalidError);
     await expect(applying).rejects.toMatchObject({
-      problems: [{ path: 'relationships[0].escalation.levels[1].approvers[0]', line: 31 }],
+      problems: [
+        {
+          path: 'relationships[0].escalation.levels[1].approvers[0]',
+          message: 'unknown person "carl"; did you mean "carol"?',
+        },
+      ],
     });
     expect(await snapshot()).toEqual(before);
   });

@@ -1,10 +1,12 @@
 import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const example = 'test/fixtures/governance/example.yaml';
+const unknownApprover = 'test/fixtures/governance/unknown-approver.yaml';
 
 type Run = { code: number; stdout: string; stderr: string };
 
@@ -35,14 +37,16 @@ afterAll(async () => {
 describe('npm run governance', () => {
   it('validates without a database, reporting each problem with its path and line', async () => {
     const [bad, good, missing, unknown] = await Promise.all([
-      governance(['validate', 'test/fixtures/governance/unknown-approver.yaml']),
+      governance(['validate', unknownApprover]),
       governance(['validate', example]),
       governance(['validate', 'test/fixtures/governance/absent.yaml']),
       governance(['frobnicate', example]),
     ]);
     expect(bad.code).toBe(1);
+    const badText = readFileSync(new URL(`../../${unknownApprover}`, import.meta.url), 'utf8');
+    const line = badText.slice(0, badText.indexOf('approvers: [carl]')).split('\n').length;
     expect(bad.stderr).toContain(
-      'relationships[0].escalation.levels[1].approvers[0]: unknown person "carl"; did you mean "carol"? (line 31)',
+      `relationships[0].escalation.levels[1].approvers[0]: unknown person "carl"; did you mean "carol"? (line ${line})`,
     );
     expect(good).toMatchObject({
       code: 0,

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { type DatabaseHandle, connectDatabase } from '../../db/client';
+import { connectDatabase, type DatabaseHandle } from '../../db/client';
 import { migrateDatabase } from '../../db/migrate';
 
 /** The Postgres the tests run on: the machine's, trust auth, on 127.0.0.1:5432 unless told otherwise. */

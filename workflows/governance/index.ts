@@ -3,6 +3,7 @@ export {
   formatProblems,
   GovernanceInvalidError,
   type GovernanceProblem,
+  type Locate,
 } from './governance-problem';
 export type { GovernanceFile } from './governance-schema';
 export type { GovernedEntity } from './governed-tables';

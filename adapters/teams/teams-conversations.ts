@@ -1,0 +1,31 @@
+import { type ConversationReference, TurnContext } from 'botbuilder';
+import { eq, sql } from 'drizzle-orm';
+import type { Database } from '../../db/client';
+import { teamsConversations } from '../../db/schema/teams';
+
+/** A 1:1 chat is found by the user's AAD object id; a channel by its conversation id. */
+export const personalKey = (aadObjectId: string) => `aad:${aadObjectId}`;
+export const conversationKey = (conversationId: string) => `conversation:${conversationId}`;
+
+/** Remembers where the bot can reach people and channels, from any activity it receives. */
+export async function rememberConversation(db: Database, context: TurnContext): Promise<void> {
+  const activity = context.activity;
+  const reference = TurnContext.getConversationReference(activity) as unknown as Record<string, unknown>;
+  const keys = [conversationKey(activity.conversation.id)];
+  const personal = activity.conversation.conversationType === 'personal' || !activity.conversation.isGroup;
+  if (personal && activity.from?.aadObjectId) keys.push(personalKey(activity.from.aadObjectId));
+  for (const key of keys) {
+    await db
+      .insert(teamsConversations)
+      .values({ key, reference })
+      .onConflictDoUpdate({ target: teamsConversations.key, set: { reference, updatedAt: sql`now()` } });
+  }
+}
+
+export async function findConversation(
+  db: Database,
+  key: string,
+): Promise<ConversationReference | undefined> {
+  const [row] = await db.select().from(teamsConversations).where(eq(teamsConversations.key, key));
+  return row?.reference as ConversationReference | undefined;
+}

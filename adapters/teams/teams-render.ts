@@ -1,0 +1,44 @@
+import type { Attachment } from 'botbuilder';
+import type { Notice } from '../../workflows/core/notice';
+import { escapeCardMarkdown } from './teams-escape';
+
+/** Renders a notice as an Adaptive Card 1.5 attachment, the version Teams renders on every client. */
+export function noticeToAdaptiveCard(notice: Notice): Attachment {
+  const body: Record<string, unknown>[] = [
+    {
+      type: 'TextBlock',
+      text: escapeCardMarkdown(notice.title),
+      weight: 'Bolder',
+      size: 'Medium',
+      wrap: true,
+    },
+  ];
+  if (notice.text) body.push({ type: 'TextBlock', text: escapeCardMarkdown(notice.text), wrap: true });
+  if (notice.fields && notice.fields.length > 0) {
+    body.push({
+      type: 'FactSet',
+      facts: notice.fields.map((field) => ({
+        title: escapeCardMarkdown(field.label),
+        value: escapeCardMarkdown(field.value),
+      })),
+    });
+  }
+  const actions = (notice.actions ?? []).map((action) => ({
+    type: 'Action.Execute',
+    title: action.label,
+    verb: action.id,
+    data: { action: action.id, value: action.value },
+    ...(action.style === 'danger' ? { style: 'destructive' } : action.style ? { style: 'positive' } : {}),
+  }));
+  return {
+    contentType: 'application/vnd.microsoft.card.adaptive',
+    content: {
+      type: 'AdaptiveCard',
+      $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
+      version: '1.5',
+      fallbackText: notice.fallback ?? notice.title,
+      body,
+      ...(actions.length > 0 ? { actions } : {}),
+    },
+  };
+}

@@ -1,0 +1,148 @@
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { sql } from 'drizzle-orm';
+import { createSlackEndpoint } from '../adapters/slack/slack-app';
+import { createSlackSender } from '../adapters/slack/slack-sender';
+import { createTeamsAdapter } from '../adapters/teams/teams-adapter';
+import { TeamsBot } from '../adapters/teams/teams-bot';
+import { createTeamsHttpHandler } from '../adapters/teams/teams-http';
+import { createTeamsSender } from '../adapters/teams/teams-sender';
+import { type Clock, systemClock } from '../workflows/core/clock';
+import { applyGovernanceText, formatPlan } from '../workflows/governance/index';
+import { createChat } from './chat';
+import type { Config } from './config';
+import { openDatabase } from './database';
+import { createJobBackend } from './jobs/job-backend';
+import { createJobRuntime } from './jobs/job-runtime';
+import type { Logger } from './logger';
+import { createMetrics } from './metrics';
+import { closeServer, createHttpServer, listen, type Routes, sendJson } from './server';
+
+export const demoGovernanceFile = fileURLToPath(new URL('./demo/governance.yaml', import.meta.url));
+
+export type StartOptions = {
+  logger: Logger;
+  clock?: Clock;
+  reconcileIntervalMs?: number;
+  /** Namespaces for the job store, so tests can share one Redis or Postgres. */
+  redisPrefix?: string;
+  jobSchema?: string;
+};
+
+export type Accord = Awaited<ReturnType<typeof startAccord>>;
+
+/** The composition root: everything the configured role needs, started in order. */
+export async function startAccord(config: Config, options: StartOptions) {
+  const { logger } = options;
+  const clock = options.clock ?? systemClock;
+  const metrics = createMetrics();
+  const database = await openDatabase(config, (line) => logger.warn({ postgres: line }, 'embedded postgres'));
+  const closers: (() => Promise<void>)[] = [() => database.close()];
+  const close = async () => {
+    for (const closer of closers.splice(0).reverse()) await closer();
+  };
+
+  try {
+    const governanceFile = config.governanceFile ?? (database.embedded ? demoGovernanceFile : undefined);
+    if (governanceFile) {
+      const plan = await applyGovernanceText(database.db, await readFile(governanceFile, 'utf8'), {
+        actor: 'startup',
+        source: governanceFile,
+      });
+      logger.info({ governanceFile, changes: plan.length }, formatPlan(plan).split('\n').at(-1) ?? '');
+    }
+
+    const backend = createJobBackend(
+      config.redisUrl
+        ? { redisUrl: config.redisUrl, prefix: options.redisPrefix }
+        : { databaseUrl: database.url, schema: options.jobSchema },
+    );
+    const teamsEnabled = Boolean(config.teams.appId) || config.teams.allowUnauthenticated;
+    const teamsAdapter = teamsEnabled
+      ? createTeamsAdapter(config.teams, (error) => logger.error({ err: error }, 'teams turn failed'))
+      : undefined;
+    const chat = createChat({
+      slack: config.slack ? createSlackSender(config.slack) : undefined,
+      teams: teamsAdapter ? createTeamsSender(teamsAdapter, database.db, config.teams.appId) : undefined,
+    });
+    const runtime = createJobRuntime({
+      backend,
+      db: database.db,
+      clock,
+      chat,
+      timerHandlers: new Map(),
+      logger,
+      metrics,
+    });
+    closers.push(() => runtime.close());
+    if (config.role !== 'web') {
+      runtime.startWorkers();
+      await runtime.startReconciler(options.reconcileIntervalMs ?? 60_000);
+    }
+
+    const health = async () => {
+      const [databaseUp, queueUp] = await Promise.all([
+        database.db.execute(sql`SELECT 1`).then(
+          () => true,
+          () => false,
+        ),
+        runtime.healthy(),
+      ]);
+      return {
+        status: databaseUp && queueUp ? 'ok' : 'unavailable',
+        database: databaseUp ? 'up' : 'down',
+        queue: queueUp ? 'up' : 'down',
+        queueBackend: backend.kind,
+        role: config.role,
+      };
+    };
+    const routes: Routes = {
+      'GET /healthz': async (_req, res) => {
+        const state = await health();
+        sendJson(res, state.status === 'ok' ? 200 : 503, state);
+      },
+      'GET /metrics': async (_req, res) => {
+        res.writeHead(200, { 'content-type': metrics.registry.contentType });
+        res.end(await metrics.registry.metrics());
+      },
+    };
+    if (config.role !== 'worker') {
+      routes['POST /slack/events'] = config.slack
+        ? createSlackEndpoint(config.slack, (error) => logger.error({ err: error }, 'slack listener failed'))
+            .handle
+        : (_req, res) =>
+            sendJson(res, 404, {
+              error: 'Slack is not enabled: set SLACK_SIGNING_SECRET and SLACK_BOT_TOKEN',
+            });
+      const teamsHandler = teamsAdapter
+        ? createTeamsHttpHandler(teamsAdapter, new TeamsBot(database.db))
+        : undefined;
+      routes['POST /api/messages'] = teamsHandler
+        ? teamsHandler
+        : (_req, res) =>
+            sendJson(res, 401, {
+              error:
+                'Teams authentication is not configured: set MICROSOFT_APP_ID and MICROSOFT_APP_PASSWORD ' +
+                '(or TEAMS_ALLOW_UNAUTHENTICATED=true for the Bot Framework Emulator)',
+            });
+    }
+    const server = createHttpServer(routes, logger, metrics);
+    const port = await listen(server, config.port);
+    closers.push(() => closeServer(server));
+
+    return {
+      url: `http://127.0.0.1:${port}`,
+      port,
+      db: database.db,
+      runtime,
+      embeddedDatabase: database.embedded,
+      queueBackend: backend.kind,
+      slackEnabled: Boolean(config.slack),
+      teamsEnabled,
+      close,
+    };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
