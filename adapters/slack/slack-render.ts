@@ -2,6 +2,7 @@ import type { types } from '@slack/bolt';
 import type { Notice } from '../../workflows/core/notice';
 import { escapeMrkdwn } from './slack-escape';
 
+// Slack decodes &amp; &lt; &gt; in every text object, so plain_text is escaped like mrkdwn.
 // Block Kit's hard limits, stated once: header text 150, section text 3000, 10 fields of 2000,
 // button text 75, button value 2000, 25 elements per actions block, 50 blocks per message.
 const LIMIT = { header: 150, section: 3000, field: 2000, fields: 10, button: 75, value: 2000, actions: 25 };
@@ -13,7 +14,10 @@ export type SlackMessage = { text: string; blocks: types.KnownBlock[] };
 /** Renders a notice as Block Kit plus the fallback text Slack shows in notifications. */
 export function noticeToSlack(notice: Notice): SlackMessage {
   const blocks: types.KnownBlock[] = [
-    { type: 'header', text: { type: 'plain_text', text: clip(notice.title, LIMIT.header), emoji: false } },
+    {
+      type: 'header',
+      text: { type: 'plain_text', text: clip(escapeMrkdwn(notice.title), LIMIT.header), emoji: false },
+    },
   ];
   if (notice.text) {
     blocks.push({
@@ -38,7 +42,7 @@ export function noticeToSlack(notice: Notice): SlackMessage {
       elements: actions.map((action) => ({
         type: 'button',
         action_id: action.id,
-        text: { type: 'plain_text', text: clip(action.label, LIMIT.button), emoji: false },
+        text: { type: 'plain_text', text: clip(escapeMrkdwn(action.label), LIMIT.button), emoji: false },
         value: clip(action.value, LIMIT.value),
         ...(action.style ? { style: action.style } : {}),
       })),

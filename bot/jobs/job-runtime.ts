@@ -15,6 +15,8 @@ import { deliveryJobId, timerJobId } from './job-ids';
 export const TIMER_QUEUE = 'accord-timers';
 export const DELIVERY_QUEUE = 'accord-deliveries';
 const DELIVERY_ATTEMPTS = 8;
+/** Below Slack's and the Bot Connector's per-app message limits. */
+const DELIVERIES_PER_SECOND = 50;
 const RECONCILE_BATCH = 1000;
 
 type TimerJob = { timerId: string };
@@ -117,7 +119,8 @@ export function createJobRuntime(deps: JobRuntimeDeps) {
           throw error;
         }
       },
-      { concurrency: 5 },
+      // The limiter is shared by every worker on the queue; it also makes the manual pause above work.
+      { concurrency: 5, limiter: { max: DELIVERIES_PER_SECOND, duration: 1000 } },
     );
     workers.push(delivery);
     for (const worker of workers) {

@@ -1,0 +1,200 @@
+import { and, eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Accord } from '../../bot/app';
+import { auditEvents } from '../../db/schema/audit';
+import { outbox } from '../../db/schema/jobs';
+import { teamsConversations } from '../../db/schema/teams';
+import { startTestAccord, testConfig } from '../support/accord';
+import { createTestDatabase, type TestDatabase } from '../support/database';
+import { postActivity, startFakeBotConnector, teamsActivity } from '../support/fake-bot-connector';
+import { startFakeSlack } from '../support/fake-slack';
+import { postSlackEvent, postToSlackEndpoint } from '../support/slack-requests';
+import { waitFor } from '../support/wait';
+
+describe('the HTTP endpoints of a running bot', () => {
+  let database: TestDatabase;
+  let slack: Awaited<ReturnType<typeof startFakeSlack>>;
+  let connector: Awaited<ReturnType<typeof startFakeBotConnector>>;
+  let accord: Accord;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    slack = await startFakeSlack();
+    connector = await startFakeBotConnector();
+    accord = await startTestAccord(
+      testConfig(database, { SLACK_API_URL: slack.apiUrl, TEAMS_ALLOW_UNAUTHENTICATED: 'true' }),
+    );
+  });
+  afterAll(async () => {
+    await accord?.close();
+    await slack?.close();
+    await connector?.close();
+    await database?.drop();
+  });
+
+  it('reports healthy database and queue on /healthz', async () => {
+    const response = await fetch(`${accord.url}/healthz`);
+    expect(response.status).toBe(200);
+    expect(await response.json()).toMatchObject({ status: 'ok', database: 'up', queue: 'up', queueBackend: 'redis' });
+  });
+
+  it('serves Prometheus metrics, counting requests by route', async () => {
+    await fetch(`${accord.url}/healthz`);
+    const response = await fetch(`${accord.url}/metrics`);
+    expect(response.headers.get('content-type')).toContain('text/plain');
+    expect(await response.text()).toMatch(/accord_http_requests_total\{route="GET \/healthz",status="200"\} \d+/);
+  });
+
+  it('answers unknown paths with 404 and wrong methods with 405', async () => {
+    expect((await fetch(`${accord.url}/nope`)).status).toBe(404);
+    expect((await fetch(`${accord.url}/slack/events`)).status).toBe(405);
+  });
+
+  describe('Slack requests', () => {
+    const challenge = { type: 'url_verification', token: 'x', challenge: 'c-123' };
+
+    it('accepts a correctly signed request', async () => {
+      const response = await postSlackEvent(accord.url, challenge);
+      expect(response.status).toBe(200);
+      expect(await response.text()).toContain('c-123');
+    });
+
+    it('refuses a request whose timestamp is more than 5 minutes in the future', async () => {
+      const response = await postSlackEvent(accord.url, challenge, Math.floor(Date.now() / 1000) + 6 * 60);
+      expect(response.status).toBe(401);
+    });
+
+    it('refuses a request whose timestamp is more than 5 minutes old', async () => {
+      const response = await postSlackEvent(accord.url, challenge, Math.floor(Date.now() / 1000) - 6 * 60);
+      expect(response.status).toBe(401);
+    });
+
+    it('refuses a request with a wrong signature', async () => {
+      const response = await postToSlackEndpoint(accord.url, JSON.stringify(challenge), 'application/json', {
+        signature: 'v0=0000000000000000000000000000000000000000000000000000000000000000',
+      });
+      expect(response.status).toBe(401);
+    });
+  });
+
+  describe('Teams', () => {
+    it('remembers where a user can be reached and answers a message with help', async () => {
+      const activity = teamsActivity(connector.serviceUrl, { text: 'hello', aadObjectId: 'aad-bob' });
+      const response = await postActivity(accord.url, activity);
+      expect(response.status).toBe(200);
+      const reply = await waitFor(() => connector.sent()[0], { what: 'reply' });
+      expect(reply.conversationId).toBe('a:personal-aad-bob');
+      expect(String(reply.activity.text)).toContain('Accord runs the governance');
+      const [stored] = await database.db
+        .select()
+        .from(teamsConversations)
+        .where(eq(teamsConversations.key, 'aad:aad-bob'));
+      expect(stored?.reference).toMatchObject({ serviceUrl: connector.serviceUrl });
+    });
+  });
+
+  describe('delivery through the outbox', () => {
+
+    it('posts a notice to Slack with user text escaped, once', async () => {
+      const id = await accord.runtime.unitOfWork((work) =>
+        work.queueNotice(
+          { platform: 'slack', channel: 'C0GOVERN' },
+          { title: 'Outage <!channel>', text: 'Ping <@U123> and <!here> & see <https://evil.example|this>' },
+        ),
+      );
+      const [call] = await waitFor(() => (slack.callsTo('chat.postMessage').length ? slack.callsTo('chat.postMessage') : undefined), {
+        what: 'chat.postMessage',
+      });
+      expect(call?.token).toBe('xoxb-test-token');
+      expect(call?.body.channel).toBe('C0GOVERN');
+      const serialized = JSON.stringify(call?.body);
+      expect(serialized).not.toContain('<!channel>');
+      expect(serialized).not.toContain('<@U123>');
+      expect(serialized).not.toContain('<https://evil.example');
+      expect(serialized).toContain('&lt;@U123&gt;');
+      const row = await waitFor(async () => {
+        const [found] = await database.db.select().from(outbox).where(eq(outbox.id, id));
+        return found?.sentAt ? found : undefined;
+      });
+      expect(row.platformMessageId).toMatch(/^C0GOVERN\//);
+      await accord.runtime.reconcile();
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(slack.callsTo('chat.postMessage').filter((c) => c.body.channel === 'C0GOVERN')).toHaveLength(1);
+    });
+
+    it('waits out a Slack 429 with Retry-After, then delivers once', async () => {
+      slack.script('chat.postMessage', {
+        status: 429,
+        headers: { 'retry-after': '1' },
+        body: { ok: false, error: 'ratelimited' },
+      });
+      const started = Date.now();
+      await accord.runtime.unitOfWork((work) =>
+        work.queueNotice({ platform: 'slack', channel: 'C0RATE' }, { title: 'After a rate limit' }),
+      );
+      await waitFor(
+        () => (slack.callsTo('chat.postMessage').filter((c) => c.body.channel === 'C0RATE').length === 2 ? true : undefined),
+        { what: 'retried post' },
+      );
+      expect(Date.now() - started).toBeGreaterThanOrEqual(900);
+    });
+
+    it('records a permanent Slack failure on the timeline and does not retry it', async () => {
+      slack.script('chat.postMessage', { status: 200, body: { ok: false, error: 'channel_not_found' } });
+      const id = await accord.runtime.unitOfWork((work) =>
+        work.queueNotice({ platform: 'slack', channel: 'C0GONE' }, { title: 'Nobody home' }),
+      );
+      const row = await waitFor(async () => {
+        const [found] = await database.db.select().from(outbox).where(eq(outbox.id, id));
+        return found?.failedAt ? found : undefined;
+      });
+      expect(row.lastError).toContain('channel_not_found');
+      const events = await database.db
+        .select()
+        .from(auditEvents)
+        .where(and(eq(auditEvents.kind, 'delivery.failed'), eq(auditEvents.subject, `outbox:${id}`)));
+      expect(events).toHaveLength(1);
+      expect(slack.callsTo('chat.postMessage').filter((c) => c.body.channel === 'C0GONE')).toHaveLength(1);
+    });
+
+    it('sends an Adaptive Card to a Teams user the bot has met', async () => {
+      await postActivity(accord.url, teamsActivity(connector.serviceUrl, { text: 'hi', aadObjectId: 'aad-frank' }));
+      await waitFor(async () => {
+        const [row] = await database.db
+          .select()
+          .from(teamsConversations)
+          .where(eq(teamsConversations.key, 'aad:aad-frank'));
+        return row;
+      });
+      const before = connector.sent().length;
+      await accord.runtime.unitOfWork((work) =>
+        work.queueNotice(
+          { platform: 'teams', conversationId: 'a:personal-aad-frank', aadObjectId: 'aad-frank' },
+          { title: 'Review [tomorrow](https://evil.example)', fields: [{ label: 'Level', value: '1' }] },
+        ),
+      );
+      const card = await waitFor(
+        () => connector.sent().slice(before).find((call) => Array.isArray(call.activity.attachments)),
+        { what: 'adaptive card' },
+      );
+      const attachment = (card.activity.attachments as { contentType: string; content: Record<string, unknown> }[])[0];
+      expect(attachment?.contentType).toBe('application/vnd.microsoft.card.adaptive');
+      expect(attachment?.content.version).toBe('1.5');
+      expect(JSON.stringify(attachment?.content)).toContain('Review \\\\[tomorrow\\\\]\\\\(https://evil\\\\.example\\\\)');
+    });
+
+    it('records a Teams user the bot has never met as unreachable', async () => {
+      const id = await accord.runtime.unitOfWork((work) =>
+        work.queueNotice(
+          { platform: 'teams', conversationId: 'a:unknown', aadObjectId: 'aad-stranger' },
+          { title: 'Hello?' },
+        ),
+      );
+      const row = await waitFor(async () => {
+        const [found] = await database.db.select().from(outbox).where(eq(outbox.id, id));
+        return found?.failedAt ? found : undefined;
+      });
+      expect(row.lastError).toContain('not installed');
+    });
+  });
+});

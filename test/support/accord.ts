@@ -1,0 +1,32 @@
+import { type Accord, startAccord } from '../../bot/app';
+import { type Config, loadConfig } from '../../bot/config';
+import { createLogger } from '../../bot/logger';
+import type { Clock } from '../../workflows/core/clock';
+import { SIGNING_SECRET } from './slack-requests';
+import { testRedisUrl, uniquePrefix } from './redis';
+import type { TestDatabase } from './database';
+
+/** Environment for a bot under test: its own database, Redis prefix and fake platforms. */
+export function testConfig(database: TestDatabase, env: Record<string, string | undefined> = {}): Config {
+  return loadConfig({
+    PORT: '0',
+    DATABASE_URL: database.url,
+    REDIS_URL: testRedisUrl(),
+    LOG_LEVEL: 'silent',
+    SLACK_SIGNING_SECRET: SIGNING_SECRET,
+    SLACK_BOT_TOKEN: 'xoxb-test-token',
+    ...env,
+  });
+}
+
+export async function startTestAccord(
+  config: Config,
+  options: { clock?: Clock; reconcileIntervalMs?: number } = {},
+): Promise<Accord> {
+  return startAccord(config, {
+    logger: createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'),
+    redisPrefix: uniquePrefix('accord'),
+    jobSchema: uniquePrefix('jobs').replaceAll('-', '_'),
+    ...options,
+  });
+}

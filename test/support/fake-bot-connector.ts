@@ -1,0 +1,82 @@
+import { readBody, startLoopbackServer } from './http';
+
+export type ConnectorCall = {
+  method: string;
+  path: string;
+  conversationId: string;
+  activity: Record<string, unknown>;
+};
+
+/**
+ * The Bot Framework Connector on loopback: activities carry `serviceUrl: url`, and the bot's replies,
+ * proactive messages and updates arrive here. Scripted answers imitate 429 and 5xx.
+ */
+export async function startFakeBotConnector() {
+  const calls: ConnectorCall[] = [];
+  const scripted: { status: number; headers?: Record<string, string> }[] = [];
+  let nextId = 1;
+  const server = await startLoopbackServer(async (req, res) => {
+    const path = req.url ?? '';
+    const raw = await readBody(req);
+    const activity = raw ? (JSON.parse(raw) as Record<string, unknown>) : {};
+    const conversationId = decodeURIComponent(path.match(/^\/v3\/conversations\/([^/]+)/)?.[1] ?? '');
+    calls.push({ method: req.method ?? '', path, conversationId, activity });
+    const next = scripted.shift();
+    if (next) {
+      res.writeHead(next.status, { 'content-type': 'application/json', ...next.headers });
+      res.end(JSON.stringify({ error: { code: 'Scripted', message: `scripted ${next.status}` } }));
+      return;
+    }
+    res.writeHead(200, { 'content-type': 'application/json' });
+    if (req.method === 'POST' && path === '/v3/conversations') {
+      res.end(JSON.stringify({ id: `a:personal-${nextId++}`, activityId: `created-${nextId}` }));
+      return;
+    }
+    res.end(JSON.stringify({ id: `activity-${nextId++}` }));
+  });
+  return {
+    serviceUrl: `${server.url}/`,
+    calls,
+    sent: () => calls.filter((call) => call.method === 'POST' && call.path.includes('/activities')),
+    script: (...answers: { status: number; headers?: Record<string, string> }[]) => scripted.push(...answers),
+    close: server.close,
+  };
+}
+
+/** A Teams activity from a user to the bot, in the shape Teams sends. */
+export function teamsActivity(
+  serviceUrl: string,
+  fields: {
+    type?: string;
+    text?: string;
+    aadObjectId: string;
+    name?: string;
+    conversationId?: string;
+    value?: unknown;
+    invokeName?: string;
+  },
+): Record<string, unknown> {
+  const conversationId = fields.conversationId ?? `a:personal-${fields.aadObjectId}`;
+  return {
+    type: fields.type ?? 'message',
+    id: `incoming-${Math.random().toString(36).slice(2)}`,
+    timestamp: new Date().toISOString(),
+    serviceUrl,
+    channelId: 'msteams',
+    from: { id: `29:${fields.aadObjectId}`, name: fields.name ?? 'Bob Provider', aadObjectId: fields.aadObjectId },
+    conversation: { id: conversationId, conversationType: 'personal', tenantId: 'tenant-1' },
+    recipient: { id: '28:accord-bot', name: 'Accord' },
+    text: fields.text,
+    ...(fields.value !== undefined ? { value: fields.value } : {}),
+    ...(fields.invokeName !== undefined ? { name: fields.invokeName } : {}),
+    channelData: { tenant: { id: 'tenant-1' } },
+    locale: 'en-US',
+  };
+}
+
+export const postActivity = (baseUrl: string, activity: Record<string, unknown>, headers: Record<string, string> = {}) =>
+  fetch(`${baseUrl}/api/messages`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify(activity),
+  });
