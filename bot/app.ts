@@ -27,6 +27,8 @@ export type StartOptions = {
   /** Namespaces for the job store, so tests can share one Redis or Postgres. */
   redisPrefix?: string;
   jobSchema?: string;
+  /** How long a shutdown waits for jobs in flight before closing workers by force. */
+  shutdownGraceMs?: number;
 };
 
 export type Accord = Awaited<ReturnType<typeof startAccord>>;
@@ -74,7 +76,7 @@ export async function startAccord(config: Config, options: StartOptions) {
       logger,
       metrics,
     });
-    closers.push(() => runtime.close());
+    closers.push(() => runtime.close(options.shutdownGraceMs));
     if (config.role !== 'web') {
       runtime.startWorkers();
       await runtime.startReconciler(options.reconcileIntervalMs ?? 60_000);

@@ -81,26 +81,12 @@ export class ConfigError extends Error {
 /** The only reader of process.env. Every problem is reported at once, one line each. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   const parsed = environment.safeParse(env);
-  if (!parsed.success) {
-    throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`));
-  }
+  const problems = parsed.success
+    ? []
+    : parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+  problems.push(...pairingProblems(env));
+  if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
   const e = parsed.data;
-  const problems: string[] = [];
-  if (Boolean(e.SLACK_SIGNING_SECRET) !== Boolean(e.SLACK_BOT_TOKEN)) {
-    problems.push(
-      'SLACK_SIGNING_SECRET and SLACK_BOT_TOKEN: set both to enable Slack (from your Slack app settings), or neither',
-    );
-  }
-  if (e.MICROSOFT_APP_ID && !e.MICROSOFT_APP_PASSWORD && e.MICROSOFT_APP_TYPE !== 'UserAssignedMSI') {
-    problems.push(
-      'MICROSOFT_APP_PASSWORD: required with MICROSOFT_APP_ID (the bot registration client secret)',
-    );
-  }
-  if (e.MICROSOFT_APP_TYPE === 'SingleTenant' && !e.MICROSOFT_APP_TENANT_ID) {
-    problems.push('MICROSOFT_APP_TENANT_ID: required when MICROSOFT_APP_TYPE=SingleTenant');
-  }
-  if (problems.length > 0) throw new ConfigError(problems);
-
   return {
     port: e.PORT,
     databaseUrl: e.DATABASE_URL,
@@ -121,4 +107,25 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       allowUnauthenticated: e.TEAMS_ALLOW_UNAUTHENTICATED,
     },
   };
+}
+
+/** Settings that only make sense together, checked on the raw values so they join the list above. */
+function pairingProblems(env: Record<string, string | undefined>): string[] {
+  const set = (name: string) => Boolean(env[name]?.trim());
+  const problems: string[] = [];
+  if (set('SLACK_SIGNING_SECRET') !== set('SLACK_BOT_TOKEN')) {
+    problems.push(
+      'SLACK_SIGNING_SECRET and SLACK_BOT_TOKEN: set both to enable Slack (from your Slack app settings), or neither',
+    );
+  }
+  const appType = env.MICROSOFT_APP_TYPE?.trim() || 'MultiTenant';
+  if (set('MICROSOFT_APP_ID') && !set('MICROSOFT_APP_PASSWORD') && appType !== 'UserAssignedMSI') {
+    problems.push(
+      'MICROSOFT_APP_PASSWORD: required with MICROSOFT_APP_ID (the bot registration client secret)',
+    );
+  }
+  if (appType === 'SingleTenant' && !set('MICROSOFT_APP_TENANT_ID')) {
+    problems.push('MICROSOFT_APP_TENANT_ID: required when MICROSOFT_APP_TYPE=SingleTenant');
+  }
+  return problems;
 }

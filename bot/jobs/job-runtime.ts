@@ -42,6 +42,9 @@ export function createJobRuntime(deps: JobRuntimeDeps) {
   const { backend, db, clock, logger, metrics } = deps;
   const timerQueue = backend.queue(TIMER_QUEUE);
   const deliveryQueue = backend.queue(DELIVERY_QUEUE);
+  for (const queue of [timerQueue, deliveryQueue]) {
+    queue.on('error', (error) => logger.warn({ queue: queue.name, err: error }, 'queue connection error'));
+  }
   const workers: AnyWorker[] = [];
   let reconcileTimer: NodeJS.Timeout | undefined;
 
@@ -189,13 +192,33 @@ export function createJobRuntime(deps: JobRuntimeDeps) {
     }
   }
 
-  /** Stops taking jobs, lets running ones finish, then closes queues and connections. */
-  async function close() {
+  /**
+   * Stops taking jobs and lets running ones finish, within `graceMs`: past it (the store is down, a
+   * job hangs) workers are closed by force. Postgres still holds whatever did not finish.
+   */
+  async function close(graceMs = 10_000) {
     clearInterval(reconcileTimer);
-    await Promise.allSettled(workers.map((worker) => worker.close()));
-    await Promise.allSettled([timerQueue.close(), deliveryQueue.close()]);
+    const graceful = await settlesWithin(
+      Promise.allSettled(workers.map((worker) => worker.close())),
+      graceMs,
+    );
+    if (!graceful) {
+      logger.warn({ graceMs }, 'jobs did not finish in time; closing workers by force');
+      await settlesWithin(Promise.allSettled(workers.map((worker) => worker.close(true))), 1000);
+    }
+    await settlesWithin(Promise.allSettled([timerQueue.close(), deliveryQueue.close()]), 1000);
     await backend.close();
   }
 
   return { unitOfWork, startWorkers, reconcile, startReconciler, healthy, close, timerQueue, deliveryQueue };
+}
+
+async function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
+  let timeout: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<false>((resolve) => {
+    timeout = setTimeout(() => resolve(false), ms);
+  });
+  const settled = await Promise.race([promise.then(() => true), timedOut]);
+  clearTimeout(timeout);
+  return settled;
 }

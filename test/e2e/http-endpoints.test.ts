@@ -35,14 +35,21 @@ describe('the HTTP endpoints of a running bot', () => {
   it('reports healthy database and queue on /healthz', async () => {
     const response = await fetch(`${accord.url}/healthz`);
     expect(response.status).toBe(200);
-    expect(await response.json()).toMatchObject({ status: 'ok', database: 'up', queue: 'up', queueBackend: 'redis' });
+    expect(await response.json()).toMatchObject({
+      status: 'ok',
+      database: 'up',
+      queue: 'up',
+      queueBackend: 'redis',
+    });
   });
 
   it('serves Prometheus metrics, counting requests by route', async () => {
     await fetch(`${accord.url}/healthz`);
     const response = await fetch(`${accord.url}/metrics`);
     expect(response.headers.get('content-type')).toContain('text/plain');
-    expect(await response.text()).toMatch(/accord_http_requests_total\{route="GET \/healthz",status="200"\} \d+/);
+    expect(await response.text()).toMatch(
+      /accord_http_requests_total\{route="GET \/healthz",status="200"\} \d+/,
+    );
   });
 
   it('answers unknown paths with 404 and wrong methods with 405', async () => {
@@ -94,7 +101,6 @@ describe('the HTTP endpoints of a running bot', () => {
   });
 
   describe('delivery through the outbox', () => {
-
     it('posts a notice to Slack with user text escaped, once', async () => {
       const id = await accord.runtime.unitOfWork((work) =>
         work.queueNotice(
@@ -102,9 +108,12 @@ describe('the HTTP endpoints of a running bot', () => {
           { title: 'Outage <!channel>', text: 'Ping <@U123> and <!here> & see <https://evil.example|this>' },
         ),
       );
-      const [call] = await waitFor(() => (slack.callsTo('chat.postMessage').length ? slack.callsTo('chat.postMessage') : undefined), {
-        what: 'chat.postMessage',
-      });
+      const [call] = await waitFor(
+        () => (slack.callsTo('chat.postMessage').length ? slack.callsTo('chat.postMessage') : undefined),
+        {
+          what: 'chat.postMessage',
+        },
+      );
       expect(call?.token).toBe('xoxb-test-token');
       expect(call?.body.channel).toBe('C0GOVERN');
       const serialized = JSON.stringify(call?.body);
@@ -133,7 +142,10 @@ describe('the HTTP endpoints of a running bot', () => {
         work.queueNotice({ platform: 'slack', channel: 'C0RATE' }, { title: 'After a rate limit' }),
       );
       await waitFor(
-        () => (slack.callsTo('chat.postMessage').filter((c) => c.body.channel === 'C0RATE').length === 2 ? true : undefined),
+        () =>
+          slack.callsTo('chat.postMessage').filter((c) => c.body.channel === 'C0RATE').length === 2
+            ? true
+            : undefined,
         { what: 'retried post' },
       );
       expect(Date.now() - started).toBeGreaterThanOrEqual(900);
@@ -158,7 +170,10 @@ describe('the HTTP endpoints of a running bot', () => {
     });
 
     it('sends an Adaptive Card to a Teams user the bot has met', async () => {
-      await postActivity(accord.url, teamsActivity(connector.serviceUrl, { text: 'hi', aadObjectId: 'aad-frank' }));
+      await postActivity(
+        accord.url,
+        teamsActivity(connector.serviceUrl, { text: 'hi', aadObjectId: 'aad-frank' }),
+      );
       await waitFor(async () => {
         const [row] = await database.db
           .select()
@@ -174,13 +189,21 @@ describe('the HTTP endpoints of a running bot', () => {
         ),
       );
       const card = await waitFor(
-        () => connector.sent().slice(before).find((call) => Array.isArray(call.activity.attachments)),
+        () =>
+          connector
+            .sent()
+            .slice(before)
+            .find((call) => Array.isArray(call.activity.attachments)),
         { what: 'adaptive card' },
       );
-      const attachment = (card.activity.attachments as { contentType: string; content: Record<string, unknown> }[])[0];
+      const attachment = (
+        card.activity.attachments as { contentType: string; content: Record<string, unknown> }[]
+      )[0];
       expect(attachment?.contentType).toBe('application/vnd.microsoft.card.adaptive');
       expect(attachment?.content.version).toBe('1.5');
-      expect(JSON.stringify(attachment?.content)).toContain('Review \\\\[tomorrow\\\\]\\\\(https://evil\\\\.example\\\\)');
+      expect(JSON.stringify(attachment?.content)).toContain(
+        'Review \\\\[tomorrow\\\\]\\\\(https://evil\\\\.example\\\\)',
+      );
     });
 
     it('records a Teams user the bot has never met as unreachable', async () => {

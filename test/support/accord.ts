@@ -2,9 +2,9 @@ import { type Accord, startAccord } from '../../bot/app';
 import { type Config, loadConfig } from '../../bot/config';
 import { createLogger } from '../../bot/logger';
 import type { Clock } from '../../workflows/core/clock';
-import { SIGNING_SECRET } from './slack-requests';
-import { testRedisUrl, uniquePrefix } from './redis';
 import type { TestDatabase } from './database';
+import { testRedisUrl, uniquePrefix } from './redis';
+import { SIGNING_SECRET } from './slack-requests';
 
 /** Environment for a bot under test: its own database, Redis prefix and fake platforms. */
 export function testConfig(database: TestDatabase, env: Record<string, string | undefined> = {}): Config {
@@ -27,6 +27,7 @@ export async function startTestAccord(
     logger: createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'),
     redisPrefix: uniquePrefix('accord'),
     jobSchema: uniquePrefix('jobs').replaceAll('-', '_'),
+    shutdownGraceMs: 2000,
     ...options,
   });
 }

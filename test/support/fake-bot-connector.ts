@@ -63,7 +63,11 @@ export function teamsActivity(
     timestamp: new Date().toISOString(),
     serviceUrl,
     channelId: 'msteams',
-    from: { id: `29:${fields.aadObjectId}`, name: fields.name ?? 'Bob Provider', aadObjectId: fields.aadObjectId },
+    from: {
+      id: `29:${fields.aadObjectId}`,
+      name: fields.name ?? 'Bob Provider',
+      aadObjectId: fields.aadObjectId,
+    },
     conversation: { id: conversationId, conversationType: 'personal', tenantId: 'tenant-1' },
     recipient: { id: '28:accord-bot', name: 'Accord' },
     text: fields.text,
@@ -74,7 +78,11 @@ export function teamsActivity(
   };
 }
 
-export const postActivity = (baseUrl: string, activity: Record<string, unknown>, headers: Record<string, string> = {}) =>
+export const postActivity = (
+  baseUrl: string,
+  activity: Record<string, unknown>,
+  headers: Record<string, string> = {},
+) =>
   fetch(`${baseUrl}/api/messages`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...headers },

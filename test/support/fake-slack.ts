@@ -1,4 +1,4 @@
-import { startLoopbackServer, readBody } from './http';
+import { readBody, startLoopbackServer } from './http';
 
 export type SlackCall = { method: string; body: Record<string, unknown>; token: string | undefined };
 
@@ -13,12 +13,15 @@ export async function startFakeSlack() {
   const scripted = new Map<string, Scripted[]>();
   let nextTs = 1_700_000_000;
   const server = await startLoopbackServer(async (req, res) => {
-    const method = (req.url ?? '').replace(/^\/api\//, '').replace(/^\//, '').split('?')[0] ?? '';
+    const method =
+      (req.url ?? '')
+        .replace(/^\/api\//, '')
+        .replace(/^\//, '')
+        .split('?')[0] ?? '';
     const raw = await readBody(req);
-    const body =
-      (req.headers['content-type'] ?? '').includes('application/json')
-        ? (JSON.parse(raw || '{}') as Record<string, unknown>)
-        : decodeForm(raw);
+    const body = (req.headers['content-type'] ?? '').includes('application/json')
+      ? (JSON.parse(raw || '{}') as Record<string, unknown>)
+      : decodeForm(raw);
     const token = req.headers.authorization?.replace(/^Bearer /, '');
     calls.push({ method, body, token });
     const next = scripted.get(method)?.shift();

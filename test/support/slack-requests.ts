@@ -27,7 +27,12 @@ export const postSlackEvent = (baseUrl: string, event: Record<string, unknown>, 
   postToSlackEndpoint(baseUrl, JSON.stringify(event), 'application/json', { timestamp });
 
 /** A slash command as Slack posts it: form-encoded fields. */
-export function slashCommandBody(fields: { command: string; text: string; user_id: string; channel_id?: string }) {
+export function slashCommandBody(fields: {
+  command: string;
+  text: string;
+  user_id: string;
+  channel_id?: string;
+}) {
   return new URLSearchParams({
     token: 'legacy-verification-token',
     team_id: 'T0TEAM',
