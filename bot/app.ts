@@ -2,12 +2,14 @@ import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { sql } from 'drizzle-orm';
 import { createSlackEndpoint } from '../adapters/slack/slack-app';
+import { registerSlackEscalations } from '../adapters/slack/slack-escalations';
 import { createSlackSender } from '../adapters/slack/slack-sender';
 import { createTeamsAdapter } from '../adapters/teams/teams-adapter';
 import { TeamsBot } from '../adapters/teams/teams-bot';
 import { createTeamsHttpHandler } from '../adapters/teams/teams-http';
 import { createTeamsSender } from '../adapters/teams/teams-sender';
 import { type Clock, systemClock } from '../workflows/core/clock';
+import { escalationJobs } from '../workflows/escalations/index';
 import { applyGovernanceText, formatPlan } from '../workflows/governance/index';
 import { createChat } from './chat';
 import type { Config } from './config';
@@ -67,12 +69,14 @@ export async function startAccord(config: Config, options: StartOptions) {
       slack: config.slack ? createSlackSender(config.slack) : undefined,
       teams: teamsAdapter ? createTeamsSender(teamsAdapter, database.db, config.teams.appId) : undefined,
     });
+    const jobs = escalationJobs(clock);
     const runtime = createJobRuntime({
       backend,
       db: database.db,
       clock,
       chat,
-      timerHandlers: new Map(),
+      timerHandlers: new Map(jobs.timers),
+      failureHandlers: new Map(jobs.failures),
       logger,
       metrics,
     });
@@ -109,9 +113,12 @@ export async function startAccord(config: Config, options: StartOptions) {
       },
     };
     if (config.role !== 'worker') {
-      routes['POST /slack/events'] = config.slack
-        ? createSlackEndpoint(config.slack, (error) => logger.error({ err: error }, 'slack listener failed'))
-            .handle
+      const logError = (error: unknown) => logger.error({ err: error }, 'request failed');
+      const escalationDeps = { db: database.db, unitOfWork: runtime.unitOfWork, clock, logError };
+      const slack = config.slack ? createSlackEndpoint(config.slack, logError) : undefined;
+      if (slack) registerSlackEscalations(slack.app, escalationDeps);
+      routes['POST /slack/events'] = slack
+        ? slack.handle
         : (_req, res) =>
             sendJson(res, 404, {
               error: 'Slack is not enabled: set SLACK_SIGNING_SECRET and SLACK_BOT_TOKEN',

@@ -5,7 +5,19 @@ import { escapeMrkdwn } from './slack-escape';
 // Slack decodes &amp; &lt; &gt; in every text object, so plain_text is escaped like mrkdwn.
 // Block Kit's hard limits, stated once: header text 150, section text 3000, 10 fields of 2000,
 // button text 75, button value 2000, 25 elements per actions block, 50 blocks per message.
-const LIMIT = { header: 150, section: 3000, field: 2000, fields: 10, button: 75, value: 2000, actions: 25 };
+// input label 2000, placeholder 150.
+const LIMIT = {
+  header: 150,
+  section: 3000,
+  field: 2000,
+  fields: 10,
+  button: 75,
+  value: 2000,
+  actions: 25,
+  label: 2000,
+  placeholder: 150,
+  input: 3000,
+};
 
 const clip = (text: string, max: number) => (text.length <= max ? text : `${text.slice(0, max - 1)}…`);
 
@@ -35,6 +47,27 @@ export function noticeToSlack(notice: Notice): SlackMessage {
       })),
     });
   }
+  if (notice.input) {
+    blocks.push({
+      type: 'input',
+      block_id: notice.input.id,
+      optional: true,
+      label: { type: 'plain_text', text: clip(escapeMrkdwn(notice.input.label), LIMIT.label) },
+      element: {
+        type: 'plain_text_input',
+        action_id: notice.input.id,
+        max_length: LIMIT.input,
+        ...(notice.input.placeholder
+          ? {
+              placeholder: {
+                type: 'plain_text',
+                text: clip(escapeMrkdwn(notice.input.placeholder), LIMIT.placeholder),
+              },
+            }
+          : {}),
+      },
+    });
+  }
   const actions = (notice.actions ?? []).slice(0, LIMIT.actions);
   if (actions.length > 0) {
     blocks.push({
@@ -46,6 +79,12 @@ export function noticeToSlack(notice: Notice): SlackMessage {
         value: clip(action.value, LIMIT.value),
         ...(action.style ? { style: action.style } : {}),
       })),
+    });
+  }
+  if (notice.context) {
+    blocks.push({
+      type: 'context',
+      elements: [{ type: 'mrkdwn', text: clip(escapeMrkdwn(notice.context), LIMIT.section) }],
     });
   }
   const text = escapeMrkdwn(notice.fallback ?? [notice.title, notice.text].filter(Boolean).join(': '));

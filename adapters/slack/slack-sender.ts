@@ -16,9 +16,16 @@ const PERMANENT = new Set([
   'missing_scope',
   'cannot_dm_bot',
   'user_disabled',
+  'message_not_found',
+  'cant_update_message',
+  'edit_window_closed',
 ]);
 
-export type SlackSender = { send: (channel: string, notice: Notice) => Promise<{ messageId: string }> };
+export type SlackSender = {
+  send: (channel: string, notice: Notice) => Promise<{ messageId: string }>;
+  /** `messageId` is what `send` returned: `<channel>/<ts>`. */
+  update: (messageId: string, notice: Notice) => Promise<void>;
+};
 
 /** Posts notices with Slack's Web API; retries are the delivery queue's, so the client makes none. */
 export function createSlackSender(options: { botToken: string; apiUrl: string }): SlackSender {
@@ -37,6 +44,14 @@ export function createSlackSender(options: { botToken: string; apiUrl: string })
           unfurl_links: false,
         });
         return { messageId: `${result.channel}/${result.ts}` };
+      } catch (error) {
+        throw toDeliveryError(error);
+      }
+    },
+    update: async (messageId, notice) => {
+      const [channel = '', ts = ''] = messageId.split('/');
+      try {
+        await client.chat.update({ channel, ts, ...noticeToSlack(notice) });
       } catch (error) {
         throw toDeliveryError(error);
       }

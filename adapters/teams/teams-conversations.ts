@@ -14,12 +14,18 @@ export async function rememberConversation(db: Database, context: TurnContext): 
   const keys = [conversationKey(activity.conversation.id)];
   const personal = activity.conversation.conversationType === 'personal' || !activity.conversation.isGroup;
   if (personal && activity.from?.aadObjectId) keys.push(personalKey(activity.from.aadObjectId));
-  for (const key of keys) {
-    await db
-      .insert(teamsConversations)
-      .values({ key, reference })
-      .onConflictDoUpdate({ target: teamsConversations.key, set: { reference, updatedAt: sql`now()` } });
-  }
+  for (const key of keys) await storeConversation(db, key, reference as unknown as ConversationReference);
+}
+
+export async function storeConversation(db: Database, key: string, reference: ConversationReference) {
+  const stored = reference as unknown as Record<string, unknown>;
+  await db
+    .insert(teamsConversations)
+    .values({ key, reference: stored })
+    .onConflictDoUpdate({
+      target: teamsConversations.key,
+      set: { reference: stored, updatedAt: sql`now()` },
+    });
 }
 
 export async function findConversation(

@@ -23,13 +23,38 @@ export function noticeToAdaptiveCard(notice: Notice): Attachment {
       })),
     });
   }
-  const actions = (notice.actions ?? []).map((action) => ({
-    type: 'Action.Execute',
-    title: action.label,
-    verb: action.id,
-    data: { action: action.id, value: action.value },
-    ...(action.style === 'danger' ? { style: 'destructive' } : action.style ? { style: 'positive' } : {}),
-  }));
+  if (notice.input) {
+    body.push({
+      type: 'Input.Text',
+      id: notice.input.id,
+      label: notice.input.label,
+      placeholder: notice.input.placeholder ?? '',
+      isMultiline: true,
+      maxLength: 3000,
+    });
+  }
+  if (notice.context) {
+    body.push({
+      type: 'TextBlock',
+      text: escapeCardMarkdown(notice.context),
+      size: 'Small',
+      isSubtle: true,
+      wrap: true,
+    });
+  }
+  // Action.Execute (Universal Actions) updates the card in place; clients without it fall back to
+  // Action.Submit, which arrives as a message activity carrying the same data.
+  const actions = (notice.actions ?? []).map((action) => {
+    const data = { action: action.id, value: action.value };
+    return {
+      type: 'Action.Execute',
+      title: action.label,
+      verb: action.id,
+      data,
+      ...(action.style === 'danger' ? { style: 'destructive' } : action.style ? { style: 'positive' } : {}),
+      fallback: { type: 'Action.Submit', title: action.label, data },
+    };
+  });
   return {
     contentType: 'application/vnd.microsoft.card.adaptive',
     content: {

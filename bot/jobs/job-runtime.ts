@@ -3,7 +3,7 @@ import { sql } from 'drizzle-orm';
 import type { Database } from '../../db/client';
 import { outbox, timers } from '../../db/schema/jobs';
 import type { Clock } from '../../workflows/core/clock';
-import { deliverNotice } from '../../workflows/core/deliver-notice';
+import { type DeliveryFailureHandler, deliverNotice } from '../../workflows/core/deliver-notice';
 import { type ChatPort, DeliveryError } from '../../workflows/core/ports';
 import { fireTimer, type TimerHandler } from '../../workflows/core/timers';
 import { type AfterCommit, createUnitOfWork, type ScheduledTimer } from '../../workflows/core/unit-of-work';
@@ -28,6 +28,7 @@ export type JobRuntimeDeps = {
   clock: Clock;
   chat: ChatPort;
   timerHandlers: ReadonlyMap<string, TimerHandler>;
+  failureHandlers?: ReadonlyMap<string, DeliveryFailureHandler>;
   logger: Logger;
   metrics: Metrics;
 };
@@ -109,7 +110,10 @@ export function createJobRuntime(deps: JobRuntimeDeps) {
         const { outboxId } = job.data as DeliveryJob;
         const lastAttempt = job.attemptsMade + 1 >= DELIVERY_ATTEMPTS;
         try {
-          const outcome = await deliverNotice(db, deps.chat, clock, outboxId, { lastAttempt });
+          const outcome = await deliverNotice(unitOfWork, deps.chat, clock, outboxId, {
+            lastAttempt,
+            failureHandlers: deps.failureHandlers,
+          });
           metrics.deliveries.inc({ outcome });
           return outcome;
         } catch (error) {

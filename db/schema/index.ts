@@ -1,5 +1,6 @@
 export * from './audit';
 export * from './directory';
+export * from './escalations';
 export * from './goals';
 export * from './issue-lists';
 export * from './jobs';

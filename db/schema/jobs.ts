@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { bigserial, index, integer, jsonb, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
+import { bigint, bigserial, index, integer, jsonb, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
 
 /**
  * Every timer the bot will fire. Postgres is the truth; the BullMQ delayed job that mirrors a row is
@@ -21,9 +21,11 @@ export const timers = pgTable(
   (t) => [index('timers_pending_idx').on(t.dueAt).where(sql`fired_at IS NULL AND cancelled_at IS NULL`)],
 );
 
+/** A Slack user or channel id; a Teams user (by Entra object id) or a Teams channel conversation. */
 export type Recipient =
   | { platform: 'slack'; channel: string }
-  | { platform: 'teams'; conversationId: string; aadObjectId?: string };
+  | { platform: 'teams'; aadObjectId: string }
+  | { platform: 'teams'; conversationId: string };
 
 /** Every message to send. Written in the same transaction as the change it announces. */
 export const outbox = pgTable(
@@ -33,6 +35,10 @@ export const outbox = pgTable(
     relationshipId: text('relationship_id'),
     recipient: jsonb('recipient').$type<Recipient>().notNull(),
     notice: jsonb('notice').$type<Record<string, unknown>>().notNull(),
+    /** What the message is about (`escalation:12`): failures are recorded on its timeline. */
+    topic: text('topic'),
+    /** Set when this row replaces the message another row posted (an update, not a new message). */
+    updateOf: bigint('update_of', { mode: 'number' }),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     attempts: integer('attempts').notNull().default(0),
     sentAt: timestamp('sent_at', { withTimezone: true }),

@@ -184,7 +184,7 @@ describe('the HTTP endpoints of a running bot', () => {
       const before = connector.sent().length;
       await accord.runtime.unitOfWork((work) =>
         work.queueNotice(
-          { platform: 'teams', conversationId: 'a:personal-aad-frank', aadObjectId: 'aad-frank' },
+          { platform: 'teams', aadObjectId: 'aad-frank' },
           { title: 'Review [tomorrow](https://evil.example)', fields: [{ label: 'Level', value: '1' }] },
         ),
       );
@@ -208,10 +208,7 @@ describe('the HTTP endpoints of a running bot', () => {
 
     it('records a Teams user the bot has never met as unreachable', async () => {
       const id = await accord.runtime.unitOfWork((work) =>
-        work.queueNotice(
-          { platform: 'teams', conversationId: 'a:unknown', aadObjectId: 'aad-stranger' },
-          { title: 'Hello?' },
-        ),
+        work.queueNotice({ platform: 'teams', aadObjectId: 'aad-stranger' }, { title: 'Hello?' }),
       );
       const row = await waitFor(async () => {
         const [found] = await database.db.select().from(outbox).where(eq(outbox.id, id));

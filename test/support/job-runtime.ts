@@ -53,6 +53,9 @@ export function startRuntime(
       send: async () => {
         throw new Error('no chat in this test');
       },
+      update: async () => {
+        throw new Error('no chat in this test');
+      },
     },
     timerHandlers: new Map(Object.entries(options.handlers ?? {})),
     logger: createLogger('silent'),

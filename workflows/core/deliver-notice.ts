@@ -1,45 +1,79 @@
-import { and, eq, isNull, sql } from 'drizzle-orm';
-import type { Database } from '../../db/client';
+import { and, eq, gt, isNull, sql } from 'drizzle-orm';
 import { auditEvents } from '../../db/schema/audit';
-import { outbox } from '../../db/schema/jobs';
+import { outbox, type Recipient } from '../../db/schema/jobs';
 import type { Clock } from './clock';
 import type { Notice } from './notice';
 import { type ChatPort, DeliveryError } from './ports';
+import type { UnitOfWork, Work } from './unit-of-work';
 
-export type DeliveryOutcome = 'sent' | 'not_pending' | 'failed';
+export type DeliveryOutcome = 'sent' | 'updated' | 'superseded' | 'not_pending' | 'failed';
+
+export type DeliveryFailure = {
+  outboxId: number;
+  topic: string;
+  relationshipId: string | null;
+  recipient: Recipient;
+  error: string;
+};
+
+/** What a capability does when one of its messages can never be delivered; keyed by topic kind. */
+export type DeliveryFailureHandler = (failure: DeliveryFailure, work: Work) => Promise<void>;
 
 /**
- * Sends one outbox row. The row stays locked while it is sent, so two workers handed the same row
- * cannot both send it (the second skips it); it is marked sent in the same transaction.
- * A retryable failure is counted and rethrown for the queue to retry with backoff; a permanent one
- * (or a retryable one on the last attempt) is recorded on the row and in the audit trail, and the
- * row is never tried again.
+ * Sends one outbox row, or replaces the message an earlier row posted. The row stays locked while
+ * it is sent, so two workers handed the same row cannot both send it (the second skips it); it is
+ * marked sent in the same transaction. A retryable failure is counted and rethrown for the queue to
+ * retry with backoff; a permanent one (or a retryable one on the last attempt) is recorded on the
+ * row and on its topic's timeline, and the topic's failure handler runs.
  */
 export async function deliverNotice(
-  db: Database,
+  unitOfWork: UnitOfWork,
   chat: ChatPort,
   clock: Clock,
   outboxId: number,
-  options: { lastAttempt?: boolean } = {},
+  options: { lastAttempt?: boolean; failureHandlers?: ReadonlyMap<string, DeliveryFailureHandler> } = {},
 ): Promise<DeliveryOutcome> {
   let retry: DeliveryError | undefined;
-  const outcome = await db.transaction(async (tx): Promise<DeliveryOutcome> => {
+  const outcome = await unitOfWork(async (work): Promise<DeliveryOutcome> => {
+    const { tx } = work;
     const [row] = await tx
       .select()
       .from(outbox)
       .where(and(eq(outbox.id, outboxId), isNull(outbox.sentAt), isNull(outbox.failedAt)))
       .for('update', { skipLocked: true });
     if (!row) return 'not_pending';
-    try {
-      const { messageId } = await chat.send(row.recipient, row.notice as Notice);
-      await tx
+    const markSent = (platformMessageId: string | null) =>
+      tx
         .update(outbox)
-        .set({ sentAt: clock.now(), platformMessageId: messageId, attempts: sql`${outbox.attempts} + 1` })
+        .set({ sentAt: clock.now(), platformMessageId, attempts: sql`${outbox.attempts} + 1` })
         .where(eq(outbox.id, row.id));
-      return 'sent';
+    try {
+      if (row.updateOf === null) {
+        const { messageId } = await chat.send(row.recipient, row.notice as Notice);
+        await markSent(messageId);
+        return 'sent';
+      }
+      // A later update of the same message makes this one moot; sending it could undo the later one.
+      const [newer] = await tx
+        .select({ id: outbox.id })
+        .from(outbox)
+        .where(and(eq(outbox.updateOf, row.updateOf), gt(outbox.id, row.id)))
+        .limit(1);
+      if (newer) {
+        await markSent(null);
+        return 'superseded';
+      }
+      const [original] = await tx.select().from(outbox).where(eq(outbox.id, row.updateOf));
+      if (!original || original.failedAt)
+        throw new DeliveryError('the message to update was never delivered', true);
+      if (!original.sentAt || !original.platformMessageId) {
+        throw new DeliveryError('the message to update has not been sent yet', false);
+      }
+      await chat.update(original.recipient, original.platformMessageId, row.notice as Notice);
+      await markSent(original.platformMessageId);
+      return 'updated';
     } catch (error) {
-      const failure =
-        error instanceof DeliveryError ? error : new DeliveryError(describe(error), false, undefined);
+      const failure = error instanceof DeliveryError ? error : new DeliveryError(describe(error), false);
       if (!failure.permanent && !options.lastAttempt) {
         retry = failure;
         await tx
@@ -52,13 +86,26 @@ export async function deliverNotice(
         .update(outbox)
         .set({ failedAt: clock.now(), lastError: failure.message, attempts: sql`${outbox.attempts} + 1` })
         .where(eq(outbox.id, row.id));
+      const topic = row.topic ?? `outbox:${row.id}`;
       await tx.insert(auditEvents).values({
+        at: clock.now(),
         relationshipId: row.relationshipId,
         actor: 'accord',
         kind: 'delivery.failed',
-        subject: `outbox:${row.id}`,
-        data: { recipient: row.recipient, error: failure.message },
+        subject: topic,
+        data: { outboxId: row.id, recipient: row.recipient, error: failure.message },
       });
+      const handler = options.failureHandlers?.get(topic.split(':')[0] ?? '');
+      await handler?.(
+        {
+          outboxId: row.id,
+          topic,
+          relationshipId: row.relationshipId,
+          recipient: row.recipient,
+          error: failure.message,
+        },
+        work,
+      );
       return 'failed';
     }
   });

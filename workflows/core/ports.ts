@@ -13,7 +13,8 @@ export class DeliveryError extends Error {
   }
 }
 
-/** Sends a notice on the recipient's platform; returns the platform's message id. */
+/** Sends a notice on the recipient's platform, or replaces one it sent before. */
 export type ChatPort = {
   send: (recipient: Recipient, notice: Notice) => Promise<{ messageId: string }>;
+  update: (recipient: Recipient, messageId: string, notice: Notice) => Promise<void>;
 };

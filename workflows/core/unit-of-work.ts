@@ -20,11 +20,19 @@ export type TimerRequest = {
   payload?: Record<string, unknown>;
 };
 
+export type NoticeOptions = {
+  relationshipId?: string;
+  /** What the message is about (`escalation:12`). */
+  topic?: string;
+  /** The outbox row whose message this one replaces. */
+  updateOf?: number;
+};
+
 export type Work = {
   tx: Transaction;
   scheduleTimer: (timer: TimerRequest) => Promise<void>;
   cancelTimer: (id: string) => Promise<void>;
-  queueNotice: (recipient: Recipient, notice: Notice, relationshipId?: string) => Promise<number>;
+  queueNotice: (recipient: Recipient, notice: Notice, options?: NoticeOptions) => Promise<number>;
 };
 
 export type UnitOfWork = <T>(work: (w: Work) => Promise<T>) => Promise<T>;
@@ -66,10 +74,16 @@ export function createUnitOfWork(db: Database, afterCommit: AfterCommit): UnitOf
           await tx.update(timers).set({ cancelledAt: sql`now()` }).where(sql`${timers.id} = ${id}`);
           scheduled.delete(id);
         },
-        queueNotice: async (recipient, notice, relationshipId) => {
+        queueNotice: async (recipient, notice, options = {}) => {
           const [row] = await tx
             .insert(outbox)
-            .values({ recipient, notice, relationshipId })
+            .values({
+              recipient,
+              notice,
+              relationshipId: options.relationshipId,
+              topic: options.topic,
+              updateOf: options.updateOf,
+            })
             .returning({ id: outbox.id });
           if (!row) throw new Error('outbox insert returned no row');
           queued.push(row.id);

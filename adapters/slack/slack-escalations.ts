@@ -1,0 +1,184 @@
+import type { App, BlockAction, ButtonAction } from '@slack/bolt';
+import type { Database } from '../../db/client';
+import type { Clock } from '../../workflows/core/clock';
+import {
+  activeGoals,
+  chooseRelationship,
+  findMemberships,
+  type PlatformIdentity,
+} from '../../workflows/core/directory';
+import { DomainError } from '../../workflows/core/errors';
+import type { UnitOfWork } from '../../workflows/core/unit-of-work';
+import {
+  type Decision,
+  decideEscalation,
+  EscalationError,
+  listEscalations,
+  parseActionValue,
+  raiseEscalation,
+  resolveEscalation,
+  setAway,
+  setBack,
+  showEscalation,
+} from '../../workflows/escalations/index';
+import { escalateHelp, parseEscalateCommand } from '../commands/escalate-command';
+import { FIELD, RAISE_VIEW, raiseEscalationView, readRaiseForm } from './slack-escalation-form';
+import { escapeMrkdwn } from './slack-escape';
+import { noticeToSlack } from './slack-render';
+
+export type EscalationDeps = {
+  db: Database;
+  unitOfWork: UnitOfWork;
+  clock: Clock;
+  logError: (error: unknown) => void;
+};
+
+const NOT_IN_DIRECTORY =
+  'You are not in the governance directory of any relationship, so nothing was stored. Ask your administrator to add your Slack user to the governance file.';
+
+const private_ = (text: string) => ({ response_type: 'ephemeral' as const, text: escapeMrkdwn(text) });
+
+/** What a domain refusal says to the person; anything else is our fault and is logged. */
+function explain(error: unknown, deps: EscalationDeps): string {
+  if (error instanceof DomainError) return error.message;
+  deps.logError(error);
+  return 'Sorry, something went wrong on our side and nothing was changed. Please try again in a moment.';
+}
+
+/** `/escalate`, its form, and the Approve / Reject / Escalate now buttons. */
+export function registerSlackEscalations(app: App, deps: EscalationDeps) {
+  app.command('/escalate', async ({ command, ack, client }) => {
+    const actor: PlatformIdentity = { platform: 'slack', userId: command.user_id };
+    const parsed = parseEscalateCommand(command.text);
+    try {
+      switch (parsed.kind) {
+        case 'help':
+          return await ack(private_(escalateHelp('/escalate')));
+        case 'invalid':
+          return await ack(private_(`${parsed.message}\n\n${escalateHelp('/escalate')}`));
+        case 'list':
+          return await ack(private_(await listEscalations(deps.db, deps.clock, actor)));
+        case 'show':
+          return await ack(private_(await showEscalation(deps.db, actor, parsed.escalationId)));
+        case 'resolve':
+          return await ack(
+            private_(
+              await resolveEscalation(deps, { actor, escalationId: parsed.escalationId, note: parsed.note }),
+            ),
+          );
+        case 'away': {
+          const delegate = parsed.delegate;
+          return await ack(
+            private_(await setAway(deps, { actor, until: parsed.until, ...(delegate ? { delegate } : {}) })),
+          );
+        }
+        case 'back':
+          return await ack(private_(await setBack(deps, { actor })));
+        case 'form':
+        case 'raise': {
+          const choice = await chooseRelationship(deps.db, actor, command.channel_id);
+          if (choice.kind === 'none') return await ack(private_(NOT_IN_DIRECTORY));
+          if (parsed.kind === 'raise' && choice.kind === 'one') {
+            const raised = await raiseEscalation(deps, {
+              relationshipId: choice.relationshipId,
+              raisedBy: choice.personId,
+              title: parsed.title,
+            });
+            return await ack(private_(raised.confirmation));
+          }
+          // Slack gives 3 s to answer and the trigger id expires with them: acknowledge, then open.
+          await ack();
+          const options = choice.kind === 'one' ? [choice] : choice.options;
+          const goals = await activeGoals(
+            deps.db,
+            options.map((o) => o.relationshipId),
+          );
+          await client.views.open({
+            trigger_id: command.trigger_id,
+            view: raiseEscalationView({
+              title: parsed.kind === 'raise' ? parsed.title : undefined,
+              channelId: command.channel_id,
+              relationships: options.map((o) => ({
+                value: o.relationshipId,
+                label: 'name' in o ? o.name : o.relationshipId,
+              })),
+              goals: goals.map((goal) => ({
+                value: `${goal.relationshipId}/${goal.id}`,
+                label: options.length > 1 ? `${goal.title} (${goal.relationshipId})` : goal.title,
+              })),
+            }),
+          });
+          return;
+        }
+      }
+    } catch (error) {
+      await ack(private_(explain(error, deps)));
+    }
+  });
+
+  app.view(RAISE_VIEW, async ({ ack, body, view }) => {
+    const actor: PlatformIdentity = { platform: 'slack', userId: body.user.id };
+    const form = readRaiseForm(view.state.values as Parameters<typeof readRaiseForm>[0]);
+    const offered =
+      (JSON.parse(view.private_metadata || '{}') as { relationships?: string[] }).relationships ?? [];
+    const memberships = await findMemberships(deps.db, actor);
+    const relationshipId = form.relationshipId ?? offered[0];
+    const membership = memberships.find((m) => m.relationshipId === relationshipId);
+    if (!membership) {
+      return ack({ response_action: 'errors', errors: { [FIELD.title]: NOT_IN_DIRECTORY } });
+    }
+    if (form.goal && form.goal.relationshipId !== membership.relationshipId) {
+      return ack({
+        response_action: 'errors',
+        errors: { [FIELD.goal]: 'That goal belongs to another relationship.' },
+      });
+    }
+    try {
+      await raiseEscalation(deps, {
+        relationshipId: membership.relationshipId,
+        raisedBy: membership.personId,
+        title: form.title,
+        description: form.description,
+        severity: form.severity as 'medium' | undefined,
+        goalId: form.goal?.goalId,
+        confirmByMessage: true,
+      });
+      await ack();
+    } catch (error) {
+      const field = error instanceof EscalationError && error.field ? error.field : FIELD.title;
+      const block = field === 'goalId' ? FIELD.goal : field in FIELD ? field : FIELD.title;
+      await ack({ response_action: 'errors', errors: { [block]: explain(error, deps) } });
+    }
+  });
+
+  app.action<BlockAction<ButtonAction>>(
+    /^escalation\.(approve|reject|escalate)$/,
+    async ({ ack, body, action, client }) => {
+      await ack();
+      const target = parseActionValue(action.value ?? '');
+      const channel = body.channel?.id ?? body.container?.channel_id;
+      const reply = (text: string) =>
+        channel
+          ? client.chat.postEphemeral({ channel, user: body.user.id, text: escapeMrkdwn(text) })
+          : undefined;
+      if (!target) return void (await reply('That button is not from Accord, or it is too old to read.'));
+      const decision = action.action_id.split('.')[1] as Decision;
+      const values = (body.state?.values ?? {}) as Record<string, Record<string, { value?: string | null }>>;
+      try {
+        const result = await decideEscalation(deps, {
+          escalationId: target.escalationId,
+          shownLevel: target.level,
+          decision,
+          actor: { platform: 'slack', userId: body.user.id },
+          reason: values.reason?.reason?.value ?? undefined,
+        });
+        if (channel && body.message?.ts && result.current) {
+          await client.chat.update({ channel, ts: body.message.ts, ...noticeToSlack(result.current) });
+        }
+        await reply(result.message);
+      } catch (error) {
+        await reply(explain(error, deps));
+      }
+    },
+  );
+}

@@ -1,0 +1,33 @@
+/** An instant as a person reads it in their own time zone: `Tue 1 Dec, 14:00 GMT`. Host-independent. */
+export function formatInZone(instant: Date, timeZone: string): string {
+  return new Intl.DateTimeFormat('en-GB', {
+    timeZone,
+    weekday: 'short',
+    day: 'numeric',
+    month: 'short',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+    timeZoneName: 'short',
+  })
+    .format(instant)
+    .replace(/ at /, ', ');
+}
+
+/** A span of seconds in words: `4h`, `1d 2h`, `15m`. */
+export function formatSpan(seconds: number): string {
+  const units: [number, string][] = [
+    [86_400, 'd'],
+    [3600, 'h'],
+    [60, 'm'],
+  ];
+  const parts: string[] = [];
+  let rest = Math.max(0, Math.round(seconds));
+  for (const [size, unit] of units) {
+    if (rest >= size) {
+      parts.push(`${Math.floor(rest / size)}${unit}`);
+      rest %= size;
+    }
+  }
+  return parts.slice(0, 2).join(' ') || `${rest}s`;
+}

@@ -1,0 +1,239 @@
+import { eq } from 'drizzle-orm';
+import type { Transaction } from '../../db/client';
+import { auditEvents } from '../../db/schema/audit';
+import { escalationMessages, escalations } from '../../db/schema/escalations';
+import { outbox } from '../../db/schema/jobs';
+import { directMessageTo, type Level, type RelationshipDirectory } from '../core/directory';
+import type { Notice } from '../core/notice';
+import type { Work } from '../core/unit-of-work';
+import { loadAbsences } from './absences';
+import { slaDueAt } from './business-hours';
+import {
+  approverClosed,
+  approverRequest,
+  type Escalation,
+  escalationSummary,
+  escalationUpdate,
+  levelName,
+  nameOf,
+  reference,
+} from './escalation-notices';
+import { type Absence, type LevelRoute, nextReachableLevel, routeLevel } from './route';
+
+export const SLA_TIMER = 'escalation.sla';
+/** After the top level's SLA runs out, the executive is reminded at most this many times. */
+export const MAX_TOP_REMINDERS = 3;
+
+export const topic = (escalationId: number) => `escalation:${escalationId}`;
+const slaTimerId = (escalation: Pick<Escalation, 'id' | 'level'>) =>
+  `escalation-sla.${escalation.id}.${escalation.level}`;
+
+export async function lockEscalation(tx: Transaction, id: number): Promise<Escalation | undefined> {
+  const [row] = await tx.select().from(escalations).where(eq(escalations.id, id)).for('update');
+  return row;
+}
+
+export async function audit(
+  work: Work,
+  escalation: Escalation,
+  actor: string,
+  kind: string,
+  at: Date,
+  data: Record<string, unknown> = {},
+) {
+  await work.tx.insert(auditEvents).values({
+    at,
+    relationshipId: escalation.relationshipId,
+    actor,
+    kind: `escalation.${kind}`,
+    subject: topic(escalation.id),
+    data,
+  });
+}
+
+/** Sends a direct message to a person of the relationship, if they can be reached at all. */
+export async function tell(
+  work: Work,
+  escalation: Escalation,
+  directory: RelationshipDirectory,
+  personId: string | undefined,
+  headline: string,
+): Promise<boolean> {
+  const person = personId ? directory.people.get(personId) : undefined;
+  const recipient = person && directMessageTo(person);
+  if (!recipient) return false;
+  await work.queueNotice(recipient, escalationUpdate(escalation, directory, person, headline), {
+    relationshipId: escalation.relationshipId,
+    topic: topic(escalation.id),
+  });
+  return true;
+}
+
+/** Each decider of the current level gets the request with the decision buttons. */
+export async function requestDecisions(
+  work: Work,
+  escalation: Escalation,
+  directory: RelationshipDirectory,
+  route: LevelRoute,
+): Promise<string[]> {
+  const reached: string[] = [];
+  for (const decider of route.deciders) {
+    const person = directory.people.get(decider.personId);
+    const recipient = person && directMessageTo(person);
+    if (!recipient) continue;
+    const outboxId = await work.queueNotice(
+      recipient,
+      approverRequest(escalation, directory, person, decider.forApprover),
+      { relationshipId: escalation.relationshipId, topic: topic(escalation.id) },
+    );
+    await work.tx.insert(escalationMessages).values({
+      escalationId: escalation.id,
+      purpose: 'approver',
+      personId: decider.personId,
+      level: escalation.level,
+      outboxId,
+    });
+    reached.push(decider.personId);
+  }
+  return reached;
+}
+
+/** The one governance-channel post per escalation, on each platform the relationship has a channel. */
+export async function postToChannels(work: Work, escalation: Escalation, directory: RelationshipDirectory) {
+  const { slackChannel, teamsChannel } = directory.relationship;
+  const recipients = [
+    ...(slackChannel ? [{ platform: 'slack' as const, channel: slackChannel }] : []),
+    ...(teamsChannel ? [{ platform: 'teams' as const, conversationId: teamsChannel }] : []),
+  ];
+  for (const recipient of recipients) {
+    const outboxId = await work.queueNotice(recipient, escalationSummary(escalation, directory, undefined), {
+      relationshipId: escalation.relationshipId,
+      topic: topic(escalation.id),
+    });
+    await work.tx
+      .insert(escalationMessages)
+      .values({ escalationId: escalation.id, purpose: 'channel', outboxId });
+  }
+}
+
+/**
+ * Brings every message already posted about the escalation up to date: the channel post, and each
+ * approver's request (which loses its buttons once its level no longer decides).
+ */
+export async function refreshMessages(work: Work, escalation: Escalation, directory: RelationshipDirectory) {
+  const messages = await work.tx
+    .select()
+    .from(escalationMessages)
+    .where(eq(escalationMessages.escalationId, escalation.id));
+  for (const message of messages) {
+    const person = message.personId ? directory.people.get(message.personId) : undefined;
+    const stillDeciding = escalation.status === 'open' && message.level === escalation.level;
+    if (message.purpose === 'approver' && stillDeciding) continue;
+    const notice =
+      message.purpose === 'approver'
+        ? approverClosed(escalation, directory, person, message.level ?? escalation.level)
+        : escalationSummary(escalation, directory, undefined);
+    await queueUpdate(work, escalation, message.outboxId, notice);
+  }
+}
+
+async function queueUpdate(work: Work, escalation: Escalation, outboxId: number, notice: Notice) {
+  const [row] = await work.tx
+    .select({ recipient: outbox.recipient })
+    .from(outbox)
+    .where(eq(outbox.id, outboxId));
+  if (!row) return;
+  await work.queueNotice(row.recipient, notice, {
+    relationshipId: escalation.relationshipId,
+    topic: topic(escalation.id),
+    updateOf: outboxId,
+  });
+}
+
+export function slaDue(directory: RelationshipDirectory, level: Level, from: Date): Date {
+  return slaDueAt(from, level.respondWithinSeconds, {
+    timeZone: directory.relationship.timezone,
+    businessHours: directory.relationship.businessHours,
+  });
+}
+
+export async function scheduleSla(work: Work, escalation: Escalation, dueAt: Date, attempt = 0) {
+  await work.scheduleTimer({
+    id: attempt === 0 ? slaTimerId(escalation) : `${slaTimerId(escalation)}.reminder${attempt}`,
+    name: SLA_TIMER,
+    dueAt,
+    relationshipId: escalation.relationshipId,
+    payload: { escalationId: escalation.id, level: escalation.level, attempt },
+  });
+}
+
+export async function cancelSla(work: Work, escalation: Escalation) {
+  await work.cancelTimer(slaTimerId(escalation));
+  for (let attempt = 1; attempt <= MAX_TOP_REMINDERS; attempt++) {
+    await work.cancelTimer(`${slaTimerId(escalation)}.reminder${attempt}`);
+  }
+}
+
+export type MoveReason =
+  | { kind: 'sla_breached' }
+  | { kind: 'escalated_now'; by: string; reason?: string }
+  | { kind: 'nobody_reachable' };
+
+/**
+ * Moves an open escalation up to the next level that has someone to decide, or, when there is none,
+ * leaves it where it is and returns undefined (the caller tells the executive).
+ */
+export async function moveUp(
+  work: Work,
+  escalation: Escalation,
+  directory: RelationshipDirectory,
+  why: MoveReason,
+  now: Date,
+): Promise<{ escalation: Escalation; level: Level; passed: Level[]; reached: string[] } | undefined> {
+  const absent = await loadAbsences(work.tx, escalation.relationshipId);
+  const next = nextReachableLevel(directory.levels, escalation.level, escalation.raisedBy, absent, now);
+  if (!next) return undefined;
+  await cancelSla(work, escalation);
+  const [moved] = await work.tx
+    .update(escalations)
+    .set({
+      level: next.level.position,
+      levelStartedAt: now,
+      slaDueAt: slaDue(directory, next.level, now),
+      topReminders: 0,
+      version: escalation.version + 1,
+    })
+    .where(eq(escalations.id, escalation.id))
+    .returning();
+  if (!moved) throw new Error(`escalation ${escalation.id} vanished while moving up`);
+  const reached = await requestDecisions(work, moved, directory, next.route);
+  await refreshMessages(work, moved, directory);
+  if (moved.slaDueAt) await scheduleSla(work, moved, moved.slaDueAt);
+  await audit(work, moved, why.kind === 'escalated_now' ? why.by : 'accord', 'moved_up', now, {
+    from: escalation.level,
+    to: moved.level,
+    why: why.kind,
+    passed: next.passed.map((level) => level.position),
+    ...(why.kind === 'escalated_now' && why.reason ? { reason: why.reason } : {}),
+  });
+  const isTop = moved.level === directory.levels.at(-1)?.position;
+  const cause =
+    why.kind === 'sla_breached'
+      ? `the SLA of level ${escalation.level} ran out with no decision`
+      : why.kind === 'escalated_now'
+        ? `${nameOf(directory, why.by)} escalated it`
+        : `nobody at level ${escalation.level} could be reached`;
+  const passedNote = next.passed.length
+    ? ` Nobody could be reached at ${next.passed.map(levelName).join(', ')}.`
+    : '';
+  await tell(
+    work,
+    moved,
+    directory,
+    directory.executive,
+    `${reference(moved.id)} moved to ${levelName(next.level)}${isTop ? ', the top level' : ''}: ${cause}.${passedNote}`,
+  );
+  return { escalation: moved, level: next.level, passed: next.passed, reached };
+}
+
+export { routeLevel };
