@@ -1,0 +1,244 @@
+import { fileURLToPath } from 'node:url';
+import { eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Accord } from '../../bot/app';
+import { escalationDecisions, escalations } from '../../db/schema/escalations';
+import { startTestAccord, testConfig } from '../support/accord';
+import { createTestDatabase, type TestDatabase } from '../support/database';
+import { startFakeBotConnector } from '../support/fake-bot-connector';
+import { type SlackCall, startFakeSlack } from '../support/fake-slack';
+import { blockAction, postInteraction, postSlashCommand } from '../support/slack-requests';
+import { waitFor } from '../support/wait';
+
+const fixture = fileURLToPath(new URL('../fixtures/governance/escalations.yaml', import.meta.url));
+
+type Block = { type: string; elements?: { action_id?: string; value?: string }[] };
+
+describe('escalations in Slack, end to end', () => {
+  let database: TestDatabase;
+  let slack: Awaited<ReturnType<typeof startFakeSlack>>;
+  let connector: Awaited<ReturnType<typeof startFakeBotConnector>>;
+  let accord: Accord;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    slack = await startFakeSlack();
+    connector = await startFakeBotConnector();
+    accord = await startTestAccord(
+      testConfig(database, { SLACK_API_URL: slack.apiUrl, GOVERNANCE_FILE: fixture, TEAMS_ALLOW_UNAUTHENTICATED: 'true' }),
+    );
+  });
+  afterAll(async () => {
+    await accord?.close();
+    await slack?.close();
+    await connector?.close();
+    await database?.drop();
+  });
+
+  const escalate = async (userId: string, text: string, channelId?: string) => {
+    const response = await postSlashCommand(accord.url, { text, user_id: userId, channel_id: channelId });
+    expect(response.status).toBe(200);
+    const body = await response.text();
+    return body ? (JSON.parse(body) as { text: string; response_type: string }) : { text: '', response_type: '' };
+  };
+  const posts = (channel: string) => slack.callsTo('chat.postMessage').filter((call) => call.body.channel === channel);
+  const postAbout = (channel: string, ref: string) =>
+    waitFor(() => posts(channel).find((call) => String(call.body.text).includes(ref)), { what: `${ref} to ${channel}` });
+  const buttonsOf = (call: SlackCall) =>
+    ((call.body.blocks as Block[]) ?? []).flatMap((block) => (block.type === 'actions' ? (block.elements ?? []) : []));
+  const updatesOf = (channel: string) => slack.callsTo('chat.update').filter((call) => call.body.channel === channel);
+  const ephemeralsTo = (user: string) =>
+    slack.callsTo('chat.postEphemeral').filter((call) => call.body.user === user).map((call) => String(call.body.text));
+  const click = (userId: string, actionId: string, value: string, reason?: string) =>
+    postInteraction(
+      accord.url,
+      blockAction({ userId, actionId, value, channelId: `D${userId}`, messageTs: '1700000000.000100', reason }),
+    );
+  const rowOf = async (id: number) => (await database.db.select().from(escalations).where(eq(escalations.id, id)))[0];
+  const refOf = (text: string) => Number(/ESC-(\d+)/.exec(text)?.[1]);
+
+  it('raises with /escalate <title>: the raiser is told privately, approvers, executive and channel are told', async () => {
+    const ack = await escalate('U0ALICE', 'Payroll export failing since Monday');
+    expect(ack.response_type).toBe('ephemeral');
+    expect(ack.text).toMatch(/^ESC-\d+ is raised and went to Bob Provider, Dave Delivery \(level 1 \(Service delivery\)\)\.$/);
+    const ref = `ESC-${refOf(ack.text)}`;
+    const request = await postAbout('U0DAVE', ref);
+    expect(buttonsOf(request).map((button) => button.action_id)).toEqual([
+      'escalation.approve',
+      'escalation.reject',
+      'escalation.escalate',
+    ]);
+    expect(JSON.stringify(request.body.blocks)).toContain('Respond by');
+    expect(JSON.stringify(request.body.blocks)).toMatch(/GMT/);
+    await postAbout('U0ERIN', ref);
+    await postAbout('C0GOVERN', ref);
+    expect(posts('U0ALICE')).toHaveLength(0);
+  });
+
+  it('answers someone outside the governance directory privately, and stores nothing', async () => {
+    const before = (await database.db.select().from(escalations)).length;
+    const ack = await escalate('U0STRANGER', 'Let me in');
+    expect(ack.text).toContain('not in the governance directory');
+    expect((await database.db.select().from(escalations)).length).toBe(before);
+  });
+
+  it('refuses a title over 150 characters with a clear private error, storing nothing', async () => {
+    const before = (await database.db.select().from(escalations)).length;
+    const ack = await escalate('U0ALICE', 'x'.repeat(151));
+    expect(ack.text).toBe('The title is too long: at most 150 characters.');
+    expect((await database.db.select().from(escalations)).length).toBe(before);
+  });
+
+  it('never lets typed text ping anyone or render a link', async () => {
+    const ack = await escalate('U0ALICE', 'Outage <!channel> ask <@U0CAROL> and <!here> see <https://evil.example|here>');
+    const ref = `ESC-${refOf(ack.text)}`;
+    const request = await postAbout('U0DAVE', ref);
+    await postAbout('C0GOVERN', ref);
+    for (const call of slack.callsTo('chat.postMessage').filter((c) => JSON.stringify(c.body).includes(ref))) {
+      const body = JSON.stringify(call.body);
+      expect(body).not.toContain('<!channel>');
+      expect(body).not.toContain('<!here>');
+      expect(body).not.toContain('<@U0CAROL>');
+      expect(body).not.toContain('<https://evil.example');
+    }
+    expect(JSON.stringify(request.body)).toContain('&lt;!channel&gt;');
+  });
+
+  it('approves on one click: every message is updated, the raiser and the executive are told', async () => {
+    const ack = await escalate('U0ALICE', 'Invoice run blocked');
+    const id = refOf(ack.text);
+    const request = await postAbout('U0DAVE', `ESC-${id}`);
+    const value = String(buttonsOf(request)[0]?.value);
+    const channelPost = await postAbout('C0GOVERN', `ESC-${id}`);
+    const updatesBefore = updatesOf('C0GOVERN').length;
+
+    const response = await click('U0DAVE', 'escalation.approve', value, 'Fix is deployed');
+    expect(response.status).toBe(200);
+    await waitFor(() => ephemeralsTo('U0DAVE').find((text) => text.includes(`approved ESC-${id}`)), { what: 'private answer' });
+    const row = await rowOf(id);
+    expect(row).toMatchObject({ status: 'approved', decidedBy: 'dave', decisionReason: 'Fix is deployed' });
+
+    await waitFor(() => posts('U0ALICE').find((call) => String(call.body.text).includes(`ESC-${id} was approved by Dave Delivery`)), {
+      what: 'raiser told',
+    });
+    await waitFor(() => posts('U0ERIN').find((call) => String(call.body.text).includes(`ESC-${id} was approved`)), {
+      what: 'executive told',
+    });
+    const channelUpdate = await waitFor(
+      () => updatesOf('C0GOVERN').slice(updatesBefore).find((call) => JSON.stringify(call.body).includes('Approved by Dave Delivery')),
+      { what: 'channel post updated' },
+    );
+    expect(channelUpdate.body.ts).toBe(String(channelPost.body.ts ?? '').length ? channelPost.body.ts : channelUpdate.body.ts);
+    const daveUpdate = await waitFor(() =>
+      updatesOf('DU0DAVE').find((call) => JSON.stringify(call.body).includes('Approved by Dave Delivery')),
+    );
+    expect(buttonsOf(daveUpdate)).toHaveLength(0);
+  });
+
+  it('changes nothing on a click from someone who is not deciding this level, and says why privately', async () => {
+    const ack = await escalate('U0ALICE', 'Wrong person test');
+    const id = refOf(ack.text);
+    const value = String(buttonsOf(await postAbout('U0DAVE', `ESC-${id}`))[0]?.value);
+    await click('U0CAROL', 'escalation.approve', value);
+    const answer = await waitFor(() => ephemeralsTo('U0CAROL').find((text) => text.includes(`ESC-${id}`)));
+    expect(answer).toContain('Only the approvers of level 1 (Bob Provider, Dave Delivery)');
+    expect((await rowOf(id))?.status).toBe('open');
+    await click('U0ALICE', 'escalation.approve', value);
+    expect(await waitFor(() => ephemeralsTo('U0ALICE').find((text) => text.includes(`ESC-${id}`)))).toContain(
+      'You raised',
+    );
+    expect((await rowOf(id))?.status).toBe('open');
+  });
+
+  it('makes exactly one decision and one notice from a double click', async () => {
+    const ack = await escalate('U0ALICE', 'Double click test');
+    const id = refOf(ack.text);
+    const value = String(buttonsOf(await postAbout('U0DAVE', `ESC-${id}`))[0]?.value);
+    await Promise.all([click('U0DAVE', 'escalation.approve', value), click('U0DAVE', 'escalation.approve', value)]);
+    await waitFor(() => posts('U0ALICE').find((call) => String(call.body.text).includes(`ESC-${id} was approved`)));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const decisions = await database.db.select().from(escalationDecisions).where(eq(escalationDecisions.escalationId, id));
+    expect(decisions).toHaveLength(1);
+    expect(posts('U0ALICE').filter((call) => String(call.body.text).includes(`ESC-${id} was approved`))).toHaveLength(1);
+    const answers = await waitFor(() => {
+      const found = ephemeralsTo('U0DAVE').filter((text) => text.includes(`ESC-${id}`));
+      return found.length === 2 ? found : undefined;
+    });
+    expect(answers.some((text) => text.includes('already'))).toBe(true);
+  });
+
+  it('refreshes a stale click to the current state and changes nothing', async () => {
+    const ack = await escalate('U0ALICE', 'Stale click test');
+    const id = refOf(ack.text);
+    const value = String(buttonsOf(await postAbout('U0DAVE', `ESC-${id}`))[0]?.value);
+    await click('U0DAVE', 'escalation.reject', value, 'Not our change');
+    await waitFor(async () => ((await rowOf(id))?.status === 'rejected' ? true : undefined));
+    const updatesBefore = updatesOf('DU0DAVE').length;
+    await click('U0DAVE', 'escalation.approve', value);
+    const answer = await waitFor(() => ephemeralsTo('U0DAVE').find((text) => text.includes(`ESC-${id} is already rejected`)));
+    expect(answer).toContain('nothing was changed');
+    const refreshed = await waitFor(() => updatesOf('DU0DAVE').slice(updatesBefore)[0]);
+    expect(JSON.stringify(refreshed.body)).toContain('Rejected by Dave Delivery');
+    expect((await rowOf(id))?.status).toBe('rejected');
+  });
+
+  it('moves up a level at once on Escalate now', async () => {
+    const ack = await escalate('U0ALICE', 'Escalate now test');
+    const id = refOf(ack.text);
+    const value = String(buttonsOf(await postAbout('U0DAVE', `ESC-${id}`))[0]?.value);
+    await click('U0DAVE', 'escalation.escalate', value, 'Needs a budget decision');
+    const carol = await postAbout('U0CAROL', `ESC-${id}`);
+    expect(buttonsOf(carol)).toHaveLength(3);
+    expect((await rowOf(id))?.level).toBe(2);
+    await waitFor(() =>
+      posts('U0ERIN').find((call) => String(call.body.text).includes(`ESC-${id} moved to level 2 (Account leadership)`)),
+    );
+  });
+
+  it('never lets the raiser decide: an approver who raises goes to the level’s other approvers', async () => {
+    const ack = await escalate('U0DAVE', 'Raised by an approver');
+    expect(ack.text).toContain('went to Bob Provider (level 1');
+    expect(ack.text).not.toContain('Dave Delivery');
+  });
+
+  it('sends requests to the delegate of an away approver, who decides for them', async () => {
+    const away = await escalate('U0CAROL', 'away 1w <@U0ERIN|erin>');
+    expect(away.text).toContain('Erin Executive decides in your place');
+    const ack = await escalate('U0ALICE', 'Delegation test');
+    const id = refOf(ack.text);
+    const value = String(buttonsOf(await postAbout('U0DAVE', `ESC-${id}`))[0]?.value);
+    await click('U0DAVE', 'escalation.escalate', value);
+    const request = await waitFor(() =>
+      posts('U0ERIN').find((call) => String(call.body.text).includes(`ESC-${id} needs your decision`)),
+    );
+    expect(JSON.stringify(request.body.blocks)).toContain('Deciding for');
+    await click('U0ERIN', 'escalation.approve', String(buttonsOf(request)[0]?.value));
+    await waitFor(async () => ((await rowOf(id))?.status === 'approved' ? true : undefined));
+    const [decision] = await database.db.select().from(escalationDecisions).where(eq(escalationDecisions.escalationId, id)).orderBy(escalationDecisions.id);
+    expect(decision).toBeDefined();
+    const all = await database.db.select().from(escalationDecisions).where(eq(escalationDecisions.escalationId, id));
+    expect(all.find((d) => d.personId === 'erin')?.onBehalfOf).toBe('carol');
+    expect((await escalate('U0CAROL', 'back')).text).toContain('Welcome back');
+  });
+
+  it('lists, shows the timeline, and resolves', async () => {
+    const ack = await escalate('U0ALICE', 'Timeline test');
+    const id = refOf(ack.text);
+    await postAbout('U0DAVE', `ESC-${id}`);
+    expect((await escalate('U0ALICE', 'list')).text).toContain(`ESC-${id} Timeline test`);
+    expect((await escalate('U0DAVE', 'list')).text).toMatch(new RegExp(`Waiting for your decision:[\\s\\S]*ESC-${id}`));
+    const refused = await escalate('U0CAROL', `resolve ESC-${id} done`);
+    expect(refused.text).toContain('Only Alice Adams');
+    expect((await escalate('U0ALICE', `resolve ESC-${id} Vendor fixed it`)).text).toBe(`ESC-${id} is resolved.`);
+    const shown = (await escalate('U0ALICE', `show ESC-${id}`)).text;
+    expect(shown).toContain('Alice Adams raised it at level 1');
+    expect(shown).toContain('Alice Adams resolved it: Vendor fixed it');
+  });
+
+  it('shows help, and opens the form for /escalate alone', async () => {
+    expect((await escalate('U0ALICE', 'help')).text).toContain('/escalate away');
+    await escalate('U0ALICE', '');
+    const opened = await waitFor(() => slack.callsTo('views.open').at(-1));
+    expect(JSON.stringify(opened.body.view)).toContain('escalation.raise');
+  });
+});
