@@ -124,7 +124,7 @@ export async function startAccord(config: Config, options: StartOptions) {
               error: 'Slack is not enabled: set SLACK_SIGNING_SECRET and SLACK_BOT_TOKEN',
             });
       const teamsHandler = teamsAdapter
-        ? createTeamsHttpHandler(teamsAdapter, new TeamsBot(database.db))
+        ? createTeamsHttpHandler(teamsAdapter, new TeamsBot(escalationDeps))
         : undefined;
       routes['POST /api/messages'] = teamsHandler
         ? teamsHandler

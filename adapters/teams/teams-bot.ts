@@ -1,34 +1,110 @@
-import { ActivityHandler, type TurnContext } from 'botbuilder';
-import type { Database } from '../../db/client';
+import { type Activity, ActivityHandler, type InvokeResponse, TurnContext } from 'botbuilder';
 import { rememberConversation } from './teams-conversations';
+import {
+  type Answer,
+  answerCardAction,
+  answerEscalateCommand,
+  type EscalationDeps,
+  escalateArguments,
+  escalateUsage,
+  type TeamsActor,
+} from './teams-escalations';
 
 const HELP =
   'Accord runs the governance of your outsourcing relationship: escalations, review meetings, ' +
   'the issue list, goals and risks. Your administrator describes the relationship in its governance file.';
 
+const CARD_ACTION = 'adaptiveCard/action';
+
+type CardAction = { verb: string; data: Record<string, unknown> };
+
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** An Action.Execute invoke carries `{ action: { verb, data } }`, with the card's inputs in data. */
+function executedAction(value: unknown): CardAction | undefined {
+  const action = isRecord(value) && isRecord(value.action) ? value.action : undefined;
+  if (!action) return undefined;
+  const data = isRecord(action.data) ? action.data : {};
+  const verb = typeof action.verb === 'string' ? action.verb : data.action;
+  return typeof verb === 'string' ? { verb, data } : undefined;
+}
+
+/** The Action.Submit fallback arrives as a message whose value is the data, inputs merged in. */
+function submittedAction(value: unknown): CardAction | undefined {
+  return isRecord(value) && typeof value.action === 'string' ? { verb: value.action, data: value } : undefined;
+}
+
+function actorOf(activity: Activity): TeamsActor {
+  const channelData = activity.channelData as { channel?: { id?: string } } | undefined;
+  // In a channel the conversation id names the thread (`19:...@thread.tacv2;messageid=...`); the
+  // governance file names the channel itself.
+  const channel = channelData?.channel?.id ?? activity.conversation.id.split(';')[0] ?? '';
+  return { identity: { platform: 'teams', aadObjectId: activity.from.aadObjectId ?? '' }, channel };
+}
+
+const say = (context: TurnContext, text: string) =>
+  context.sendActivity({ type: 'message', text, textFormat: 'plain' });
+
 /**
  * The Teams side of the bot. Every activity that shows where a person or channel can be reached
  * (install, conversation update, message) stores its conversation reference for proactive messages.
+ * Card clicks come as Action.Execute invokes, or as messages from clients that only know Action.Submit.
  */
 export class TeamsBot extends ActivityHandler {
-  constructor(private readonly db: Database) {
+  constructor(private readonly deps: EscalationDeps) {
     super();
     this.onInstallationUpdate(async (context, next) => {
-      await rememberConversation(this.db, context);
+      await rememberConversation(this.deps.db, context);
       await next();
     });
     this.onConversationUpdate(async (context, next) => {
-      await rememberConversation(this.db, context);
+      await rememberConversation(this.deps.db, context);
       await next();
     });
     this.onMessage(async (context, next) => {
-      await rememberConversation(this.db, context);
-      await this.reply(context);
+      await rememberConversation(this.deps.db, context);
+      await this.answerMessage(context);
       await next();
     });
   }
 
-  private async reply(context: TurnContext) {
-    await context.sendActivity({ type: 'message', text: HELP, textFormat: 'plain' });
+  protected override async onInvokeActivity(context: TurnContext): Promise<InvokeResponse> {
+    if (context.activity.name !== CARD_ACTION) return super.onInvokeActivity(context);
+    const action = executedAction(context.activity.value);
+    const answer: Answer = action
+      ? await answerCardAction(this.deps, actorOf(context.activity), action.verb, action.data)
+      : { message: 'That button is not from Accord, or it is too old to read.' };
+    if (answer.message) await say(context, answer.message);
+    // Teams replaces the clicked card with a card response; a message response shows as a toast.
+    const body = answer.card
+      ? { statusCode: 200, type: 'application/vnd.microsoft.card.adaptive', value: answer.card.content }
+      : { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: answer.message ?? '' };
+    return { status: 200, body };
+  }
+
+  private async answerMessage(context: TurnContext) {
+    const activity = context.activity;
+    const submitted = submittedAction(activity.value);
+    if (submitted) {
+      const answer = await answerCardAction(this.deps, actorOf(activity), submitted.verb, submitted.data);
+      if (answer.card && activity.replyToId) {
+        await context.updateActivity({ id: activity.replyToId, type: 'message', attachments: [answer.card] });
+      } else if (answer.card) {
+        await context.sendActivity({ type: 'message', attachments: [answer.card] });
+      }
+      if (answer.message) await say(context, answer.message);
+      return;
+    }
+    // In channels Teams puts `<at>Accord</at>` before the text; the command starts after it.
+    const text = (TurnContext.removeRecipientMention(activity) ?? '').trim();
+    const args = escalateArguments(text);
+    if (args === undefined) {
+      await say(context, `${HELP}\n\n${escalateUsage()}`);
+      return;
+    }
+    const answer = await answerEscalateCommand(this.deps, actorOf(activity), args);
+    if (answer.card) await context.sendActivity({ type: 'message', attachments: [answer.card] });
+    if (answer.message) await say(context, answer.message);
   }
 }

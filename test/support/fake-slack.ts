@@ -1,6 +1,12 @@
 import { readBody, startLoopbackServer } from './http';
 
-export type SlackCall = { method: string; body: Record<string, unknown>; token: string | undefined };
+export type SlackCall = {
+  method: string;
+  body: Record<string, unknown>;
+  token: string | undefined;
+  /** What the fake answered. */
+  response?: Record<string, unknown>;
+};
 
 type Scripted = { status: number; headers?: Record<string, string>; body: Record<string, unknown> };
 
@@ -23,15 +29,18 @@ export async function startFakeSlack() {
       ? (JSON.parse(raw || '{}') as Record<string, unknown>)
       : decodeForm(raw);
     const token = req.headers.authorization?.replace(/^Bearer /, '');
-    calls.push({ method, body, token });
+    const call: SlackCall = { method, body, token };
+    calls.push(call);
     const next = scripted.get(method)?.shift();
     if (next) {
+      call.response = next.body;
       res.writeHead(next.status, { 'content-type': 'application/json', ...next.headers });
       res.end(JSON.stringify(next.body));
       return;
     }
+    call.response = answer(method, body);
     res.writeHead(200, { 'content-type': 'application/json' });
-    res.end(JSON.stringify(answer(method, body)));
+    res.end(JSON.stringify(call.response));
   });
 
   function answer(method: string, body: Record<string, unknown>): Record<string, unknown> {
@@ -40,7 +49,13 @@ export async function startFakeSlack() {
         return { ok: true, user_id: 'UBOT', bot_id: 'BBOT', team_id: 'T0TEAM', user: 'accord' };
       case 'chat.postMessage':
         nextTs += 1;
-        return { ok: true, channel: body.channel, ts: `${nextTs}.000100`, message: { text: body.text } };
+        // Posting to a user id opens the bot's DM with them: Slack answers with the DM channel's id.
+        return {
+          ok: true,
+          channel: dmChannel(String(body.channel)),
+          ts: `${nextTs}.000100`,
+          message: { text: body.text },
+        };
       case 'chat.update':
         return { ok: true, channel: body.channel, ts: body.ts };
       case 'chat.postEphemeral':
@@ -65,6 +80,8 @@ export async function startFakeSlack() {
     close: server.close,
   };
 }
+
+const dmChannel = (channel: string) => (/^[UW]/.test(channel) ? `D${channel}` : channel);
 
 function decodeForm(raw: string): Record<string, unknown> {
   const body: Record<string, unknown> = {};

@@ -82,7 +82,12 @@ export function blockAction(fields: {
     user: { id: fields.userId, username: fields.userId.toLowerCase(), team_id: 'T0TEAM' },
     api_app_id: 'A0ACCORD',
     token: 'legacy-verification-token',
-    container: { type: 'message', message_ts: fields.messageTs, channel_id: fields.channelId, is_ephemeral: false },
+    container: {
+      type: 'message',
+      message_ts: fields.messageTs,
+      channel_id: fields.channelId,
+      is_ephemeral: false,
+    },
     trigger_id: '1.2.3',
     channel: { id: fields.channelId, name: 'directmessage' },
     message: { type: 'message', ts: fields.messageTs, user: 'UBOT', text: 'escalation', blocks: [] },

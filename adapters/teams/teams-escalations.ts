@@ -1,0 +1,234 @@
+import type { Attachment } from 'botbuilder';
+import type { Database } from '../../db/client';
+import type { Clock } from '../../workflows/core/clock';
+import {
+  activeGoals,
+  chooseRelationship,
+  findMemberships,
+  type PlatformIdentity,
+} from '../../workflows/core/directory';
+import { DomainError } from '../../workflows/core/errors';
+import type { UnitOfWork } from '../../workflows/core/unit-of-work';
+import {
+  type Decision,
+  decideEscalation,
+  ESCALATION_ACTIONS,
+  EscalationError,
+  listEscalations,
+  parseActionValue,
+  type RaiseFields,
+  raiseEscalation,
+  resolveEscalation,
+  setAway,
+  setBack,
+  showEscalation,
+} from '../../workflows/escalations/index';
+import { escalateHelp, parseEscalateCommand } from '../commands/escalate-command';
+import {
+  RAISE_VERB,
+  type RaiseFormValues,
+  raiseEscalationCard,
+  readRaiseForm,
+} from './teams-escalation-form';
+import { noticeToAdaptiveCard } from './teams-render';
+
+export type EscalationDeps = {
+  db: Database;
+  unitOfWork: UnitOfWork;
+  clock: Clock;
+  logError: (error: unknown) => void;
+};
+
+/** What the bot answers: a plain-text message to the person, a card, or both. */
+export type Answer = { message?: string; card?: Attachment };
+
+/** Where a Teams activity was typed and who typed it. */
+export type TeamsActor = { identity: PlatformIdentity; channel: string };
+
+const NOT_IN_DIRECTORY =
+  'You are not in the governance directory of any relationship, so nothing was stored. Ask your administrator to add your Teams user (its Azure AD object id) to the governance file.';
+const NOT_OURS = 'That button is not from Accord, or it is too old to read.';
+
+const DECISIONS: Record<string, Decision> = {
+  [ESCALATION_ACTIONS.approve]: 'approve',
+  [ESCALATION_ACTIONS.reject]: 'reject',
+  [ESCALATION_ACTIONS.escalate]: 'escalate',
+};
+
+/** Whether a message is the `escalate` command; the rest of the text is its arguments. */
+export const escalateArguments = (text: string): string | undefined =>
+  /^escalate(?:\s+|$)/i.test(text) ? text.replace(/^escalate\s*/i, '') : undefined;
+
+export const escalateUsage = () => escalateHelp('escalate');
+
+/** What a domain refusal says to the person; anything else is our fault and is logged. */
+function explain(error: unknown, deps: EscalationDeps): string {
+  if (error instanceof DomainError) return error.message;
+  deps.logError(error);
+  return 'Sorry, something went wrong on our side and nothing was changed. Please try again in a moment.';
+}
+
+/** `escalate ...` typed in a chat or channel. */
+export async function answerEscalateCommand(
+  deps: EscalationDeps,
+  actor: TeamsActor,
+  text: string,
+): Promise<Answer> {
+  const { identity } = actor;
+  const parsed = parseEscalateCommand(text);
+  try {
+    switch (parsed.kind) {
+      case 'help':
+        return { message: escalateUsage() };
+      case 'invalid':
+        return { message: `${parsed.message}\n\n${escalateUsage()}` };
+      case 'list':
+        return { message: await listEscalations(deps.db, deps.clock, identity) };
+      case 'show':
+        return { message: await showEscalation(deps.db, identity, parsed.escalationId) };
+      case 'resolve':
+        return {
+          message: await resolveEscalation(deps, {
+            actor: identity,
+            escalationId: parsed.escalationId,
+            note: parsed.note,
+          }),
+        };
+      case 'away': {
+        const delegate = parsed.delegate;
+        return {
+          message: await setAway(deps, {
+            actor: identity,
+            until: parsed.until,
+            ...(delegate ? { delegate } : {}),
+          }),
+        };
+      }
+      case 'back':
+        return { message: await setBack(deps, { actor: identity }) };
+      case 'form':
+      case 'raise': {
+        const choice = await chooseRelationship(deps.db, identity, actor.channel);
+        if (choice.kind === 'none') return { message: NOT_IN_DIRECTORY };
+        if (parsed.kind === 'raise' && choice.kind === 'one') {
+          const raised = await raiseEscalation(deps, {
+            relationshipId: choice.relationshipId,
+            raisedBy: choice.personId,
+            title: parsed.title,
+          });
+          return { message: raised.confirmation };
+        }
+        return formFor(deps, actor, { title: parsed.kind === 'raise' ? parsed.title : undefined });
+      }
+    }
+  } catch (error) {
+    return { message: explain(error, deps) };
+  }
+}
+
+/** The raise form offering the person's relationships and goals, or why they cannot raise at all. */
+async function formFor(
+  deps: EscalationDeps,
+  actor: TeamsActor,
+  values: RaiseFormValues,
+  error?: { field: string; message: string },
+): Promise<Answer> {
+  const choice = await chooseRelationship(deps.db, actor.identity, actor.channel);
+  if (choice.kind === 'none') return { message: NOT_IN_DIRECTORY };
+  const options =
+    choice.kind === 'one'
+      ? [{ relationshipId: choice.relationshipId, name: choice.relationshipId }]
+      : choice.options;
+  const goals = await activeGoals(
+    deps.db,
+    options.map((option) => option.relationshipId),
+  );
+  return {
+    card: raiseEscalationCard({
+      values,
+      error,
+      relationships: options.map((option) => ({ value: option.relationshipId, label: option.name })),
+      goals: goals.map((goal) => ({
+        value: `${goal.relationshipId}/${goal.id}`,
+        label: options.length > 1 ? `${goal.title} (${goal.relationshipId})` : goal.title,
+      })),
+    }),
+  };
+}
+
+/**
+ * A click on a card: Action.Execute (an invoke) or its Action.Submit fallback (a message), both
+ * carrying `{ action, value }` plus the card's inputs. Answers with the card as it should look now
+ * and the explanation for the person who clicked.
+ */
+export async function answerCardAction(
+  deps: EscalationDeps,
+  actor: TeamsActor,
+  verb: string,
+  data: Record<string, unknown>,
+): Promise<Answer> {
+  if (verb === RAISE_VERB) return raiseFromForm(deps, actor, data);
+  const decision = DECISIONS[verb];
+  const target = parseActionValue(typeof data.value === 'string' ? data.value : '');
+  if (!decision || !target) return { message: NOT_OURS };
+  try {
+    const result = await decideEscalation(deps, {
+      escalationId: target.escalationId,
+      shownLevel: target.level,
+      decision,
+      actor: actor.identity,
+      reason: typeof data.reason === 'string' ? data.reason : undefined,
+    });
+    return {
+      message: result.message,
+      ...(result.current ? { card: noticeToAdaptiveCard(result.current) } : {}),
+    };
+  } catch (error) {
+    return { message: explain(error, deps) };
+  }
+}
+
+async function raiseFromForm(
+  deps: EscalationDeps,
+  actor: TeamsActor,
+  data: Record<string, unknown>,
+): Promise<Answer> {
+  const form = readRaiseForm(data);
+  try {
+    const memberships = await findMemberships(deps.db, actor.identity);
+    const membership = memberships.find((m) => m.relationshipId === form.relationshipId);
+    if (!membership) {
+      return memberships.length === 0
+        ? { message: NOT_IN_DIRECTORY }
+        : formFor(deps, actor, form.values, {
+            field: 'relationship',
+            message: 'Choose one of your relationships.',
+          });
+    }
+    if (form.goal && form.goal.relationshipId !== membership.relationshipId) {
+      return formFor(deps, actor, form.values, {
+        field: 'goal',
+        message: 'That goal belongs to another relationship.',
+      });
+    }
+    const raised = await raiseEscalation(deps, {
+      relationshipId: membership.relationshipId,
+      raisedBy: membership.personId,
+      title: form.values.title ?? '',
+      description: form.values.description,
+      severity: form.values.severity as RaiseFields['severity'],
+      goalId: form.goal?.goalId,
+    });
+    return {
+      card: noticeToAdaptiveCard({
+        title: `${raised.reference}: ${raised.escalation.title}`,
+        text: raised.confirmation,
+        fallback: raised.confirmation,
+      }),
+    };
+  } catch (error) {
+    if (!(error instanceof EscalationError)) return { message: explain(error, deps) };
+    const field = error.field === 'goalId' ? 'goal' : (error.field ?? 'title');
+    return formFor(deps, actor, form.values, { field, message: error.message });
+  }
+}
