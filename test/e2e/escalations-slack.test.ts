@@ -7,7 +7,7 @@ import { startTestAccord, testConfig } from '../support/accord';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { startFakeBotConnector } from '../support/fake-bot-connector';
 import { type SlackCall, startFakeSlack } from '../support/fake-slack';
-import { blockAction, postInteraction, postSlashCommand } from '../support/slack-requests';
+import { blockAction, postInteraction, postSlashCommand, viewSubmission } from '../support/slack-requests';
 import { waitFor } from '../support/wait';
 
 const fixture = fileURLToPath(new URL('../fixtures/governance/escalations.yaml', import.meta.url));
@@ -253,6 +253,19 @@ describe('escalations in Slack, end to end', () => {
     );
   });
 
+  it('lets the escalation executive decide at any level, from the briefing they get', async () => {
+    const ack = await escalate('U0ALICE', 'Executive decision test');
+    const id = refOf(ack.text);
+    const briefing = await waitFor(() =>
+      posts('U0ERIN').find((call) => String(call.body.text).includes(`Alice Adams raised ESC-${id} at level 1`)),
+    );
+    expect(buttonsOf(briefing).map((button) => button.action_id)).toContain('escalation.approve');
+    await click('U0ERIN', 'escalation.reject', String(buttonsOf(briefing)[1]?.value), 'Out of scope');
+    await waitFor(async () => ((await rowOf(id))?.status === 'rejected' ? true : undefined));
+    expect(await rowOf(id)).toMatchObject({ decidedBy: 'erin', decisionReason: 'Out of scope', level: 1 });
+    await waitFor(() => posts('U0ALICE').find((call) => String(call.body.text).includes(`ESC-${id} was rejected by Erin Executive`)));
+  });
+
   it('never lets the raiser decide: an approver who raises goes to the level’s other approvers', async () => {
     const ack = await escalate('U0DAVE', 'Raised by an approver');
     expect(ack.text).toContain('went to Bob Provider (level 1');
@@ -309,5 +322,92 @@ describe('escalations in Slack, end to end', () => {
     await escalate('U0ALICE', '');
     const opened = await waitFor(() => slack.callsTo('views.open').at(-1));
     expect(JSON.stringify(opened.body.view)).toContain('escalation.raise');
+  });
+});
+
+describe('raising through the form, for someone in several relationships', () => {
+  let database: TestDatabase;
+  let slack: Awaited<ReturnType<typeof startFakeSlack>>;
+  let accord: Accord;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    slack = await startFakeSlack();
+    accord = await startTestAccord(
+      testConfig(database, { SLACK_API_URL: slack.apiUrl, GOVERNANCE_FILE: fixture }),
+    );
+  });
+  afterAll(async () => {
+    await accord?.close();
+    await slack?.close();
+    await database?.drop();
+  });
+
+  type View = { callback_id: string; private_metadata: string; blocks: { block_id?: string }[] };
+  const openForm = async (text: string, channelId?: string) => {
+    const before = slack.callsTo('views.open').length;
+    const response = await postSlashCommand(accord.url, { text, user_id: 'U0MIA', channel_id: channelId });
+    expect(response.status).toBe(200);
+    return (await waitFor(() => slack.callsTo('views.open')[before])).body.view as View;
+  };
+  const submit = (view: View, values: Record<string, Record<string, unknown>>) =>
+    postInteraction(
+      accord.url,
+      viewSubmission({
+        userId: 'U0MIA',
+        callbackId: view.callback_id,
+        privateMetadata: view.private_metadata,
+        values,
+      }),
+    );
+  const formValues = (fields: { title: string; relationship: string; severity?: string }) => ({
+    title: { title: { type: 'plain_text_input', value: fields.title } },
+    description: { description: { type: 'plain_text_input', value: 'Orders stuck in the queue' } },
+    severity: { severity: { type: 'static_select', selected_option: { value: fields.severity ?? 'high' } } },
+    relationship: {
+      relationship: { type: 'static_select', selected_option: { value: fields.relationship } },
+    },
+  });
+
+  it('asks which relationship, then raises from the submitted form and confirms by message', async () => {
+    const view = await openForm('Orders stuck');
+    expect(view.blocks.map((block) => block.block_id)).toContain('relationship');
+    const response = await submit(view, formValues({ title: 'Orders stuck', relationship: 'acme' }));
+    expect(response.status).toBe(200);
+    expect(await response.text()).toBe('');
+    const [row] = await database.db.select().from(escalations).where(eq(escalations.raisedBy, 'mia'));
+    expect(row).toMatchObject({
+      relationshipId: 'acme',
+      severity: 'high',
+      description: 'Orders stuck in the queue',
+    });
+    await waitFor(() =>
+      slack
+        .callsTo('chat.postMessage')
+        .find(
+          (call) =>
+            call.body.channel === 'U0MIA' && String(call.body.text).includes(`ESC-${row?.id} is raised`),
+        ),
+    );
+  });
+
+  it('keeps the form open with the error on the field when the title is missing', async () => {
+    const view = await openForm('');
+    const response = await submit(view, formValues({ title: '   ', relationship: 'fast' }));
+    expect(await response.json()).toEqual({
+      response_action: 'errors',
+      errors: { title: 'Give the escalation a title.' },
+    });
+  });
+
+  it('takes the relationship from the governance channel the command was typed in', async () => {
+    const response = await postSlashCommand(accord.url, {
+      text: 'From the channel',
+      user_id: 'U0MIA',
+      channel_id: 'C0GOVERN',
+    });
+    expect(((await response.json()) as { text: string }).text).toMatch(
+      /^ESC-\d+ is raised and went to Bob Provider, Dave Delivery/,
+    );
   });
 });

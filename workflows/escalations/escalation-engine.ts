@@ -18,7 +18,7 @@ import {
   nameOf,
   reference,
 } from './escalation-notices';
-import { type Absence, type LevelRoute, nextReachableLevel, routeLevel } from './route';
+import { type LevelRoute, nextReachableLevel, routeLevel } from './route';
 
 export const SLA_TIMER = 'escalation.sla';
 /** After the top level's SLA runs out, the executive is reminded at most this many times. */
@@ -67,6 +67,44 @@ export async function tell(
     topic: topic(escalation.id),
   });
   return true;
+}
+
+/**
+ * Tells the executive what happened. The executive may decide at any level, so while the escalation
+ * is open (and they did not raise it, and are not already asked as a decider) the message carries
+ * the decision buttons and is kept up to date like an approver's request.
+ */
+export async function briefExecutive(
+  work: Work,
+  escalation: Escalation,
+  directory: RelationshipDirectory,
+  headline: string,
+  alreadyAsked: string[] = [],
+): Promise<void> {
+  const executive = directory.executive ? directory.people.get(directory.executive) : undefined;
+  const recipient = executive && directMessageTo(executive);
+  if (!executive || !recipient) return;
+  const mayDecide =
+    escalation.status === 'open' &&
+    executive.id !== escalation.raisedBy &&
+    !alreadyAsked.includes(executive.id);
+  if (!mayDecide) {
+    await tell(work, escalation, directory, executive.id, headline);
+    return;
+  }
+  const request = approverRequest(escalation, directory, executive);
+  const outboxId = await work.queueNotice(
+    recipient,
+    { ...request, context: headline, fallback: headline },
+    { relationshipId: escalation.relationshipId, topic: topic(escalation.id) },
+  );
+  await work.tx.insert(escalationMessages).values({
+    escalationId: escalation.id,
+    purpose: 'approver',
+    personId: executive.id,
+    level: escalation.level,
+    outboxId,
+  });
 }
 
 /** Each decider of the current level gets the request with the decision buttons. */
@@ -226,12 +264,12 @@ export async function moveUp(
   const passedNote = next.passed.length
     ? ` Nobody could be reached at ${next.passed.map(levelName).join(', ')}.`
     : '';
-  await tell(
+  await briefExecutive(
     work,
     moved,
     directory,
-    directory.executive,
     `${reference(moved.id)} moved to ${levelName(next.level)}${isTop ? ', the top level' : ''}: ${cause}.${passedNote}`,
+    reached,
   );
   return { escalation: moved, level: next.level, passed: next.passed, reached };
 }

@@ -5,12 +5,12 @@ import { loadDirectory } from '../core/directory';
 import type { TimerHandler } from '../core/timers';
 import {
   audit,
+  briefExecutive,
   lockEscalation,
   MAX_TOP_REMINDERS,
   moveUp,
   scheduleSla,
   slaDue,
-  tell,
 } from './escalation-engine';
 import { nameOf, reference } from './escalation-notices';
 
@@ -23,7 +23,7 @@ export function onSlaBreach(clock: Clock): TimerHandler {
   return async (timer, work) => {
     const { escalationId, level } = timer.payload as { escalationId: number; level: number };
     const escalation = await lockEscalation(work.tx, escalationId);
-    if (!escalation || escalation.status !== 'open' || escalation.level !== level) return;
+    if (escalation?.status !== 'open' || escalation.level !== level) return;
     const directory = await loadDirectory(work.tx, escalation.relationshipId);
     if (!directory) return;
     const now = clock.now();
@@ -41,11 +41,10 @@ export function onSlaBreach(clock: Clock): TimerHandler {
     if (attempt < MAX_TOP_REMINDERS && top)
       await scheduleSla(work, reminded, slaDue(directory, top, now), attempt);
     await audit(work, reminded, 'accord', 'executive_reminded', now, { attempt });
-    await tell(
+    await briefExecutive(
       work,
       reminded,
       directory,
-      directory.executive,
       `Reminder ${attempt} of ${MAX_TOP_REMINDERS}: ${reference(reminded.id)} is at the top level with no decision. ${nameOf(directory, directory.executive)}, please decide it.`,
     );
   };

@@ -5,7 +5,15 @@ import type { Clock } from '../core/clock';
 import { loadDirectory, type RelationshipDirectory } from '../core/directory';
 import type { UnitOfWork } from '../core/unit-of-work';
 import { loadAbsences } from './absences';
-import { audit, postToChannels, requestDecisions, scheduleSla, slaDue, tell } from './escalation-engine';
+import {
+  audit,
+  briefExecutive,
+  postToChannels,
+  requestDecisions,
+  scheduleSla,
+  slaDue,
+  tell,
+} from './escalation-engine';
 import { EscalationError } from './escalation-errors';
 import { firstProblem, type RaiseFields, raiseFields } from './escalation-input';
 import { type Escalation, levelName, nameOf, reference } from './escalation-notices';
@@ -97,12 +105,12 @@ export async function raiseEscalation(
     const unreachable = passed.length
       ? ` Nobody could be reached at ${passed.map(levelName).join(', ')}${start ? '' : ': you decide it'}.`
       : '';
-    await tell(
+    await briefExecutive(
       work,
       escalation,
       directory,
-      directory.executive,
       `${nameOf(directory, input.raisedBy)} raised ${ref} at ${levelName(level)}.${unreachable}`,
+      reached,
     );
     const sentTo = reached.map((personId) => nameOf(directory, personId));
     const confirmation = sentTo.length
