@@ -85,7 +85,11 @@ describe('escalation SLAs in real time (the "fast" relationship answers within 2
   }, 40_000);
 
   it('tells the executive when an approver cannot be reached, and records it on the timeline', async () => {
-    slack.script('chat.postMessage', { status: 200, body: { ok: false, error: 'user_not_found' } });
+    slack.script('chat.postMessage', {
+      status: 200,
+      body: { ok: false, error: 'user_not_found' },
+      when: (body) => body.channel === 'U0HANK',
+    });
     const response = await postSlashCommand(accord.url, { text: 'Nobody home', user_id: 'U0GINA' });
     const ref = /ESC-\d+/.exec(((await response.json()) as { text: string }).text)?.[0] ?? '';
     const told = await waitFor(
@@ -100,5 +104,18 @@ describe('escalation SLAs in real time (the "fast" relationship answers within 2
       .from(auditEvents)
       .where(eq(auditEvents.subject, `escalation:${ref.slice(4)}`));
     expect(failures.some((event) => event.kind === 'delivery.failed')).toBe(true);
+  });
+
+  it('skips a level whose only approver is away with no delegate, and tells the executive', async () => {
+    const away = await postSlashCommand(accord.url, { text: 'away 1w', user_id: 'U0HANK' });
+    expect(((await away.json()) as { text: string }).text).toContain('your requests skip you (no delegate)');
+    const response = await postSlashCommand(accord.url, { text: 'Nobody on first line', user_id: 'U0GINA' });
+    const text = ((await response.json()) as { text: string }).text;
+    expect(text).toMatch(/^ESC-\d+ is raised and went to Ivy Second \(level 2 \(Second line\)\)\.$/);
+    const ref = /ESC-\d+/.exec(text)?.[0] ?? '';
+    await waitFor(() =>
+      textsTo('U0JON').find((line) => line.includes(`raised ${ref} at level 2 (Second line). Nobody could be reached at level 1 (First line)`)),
+    );
+    await postSlashCommand(accord.url, { text: 'back', user_id: 'U0HANK' });
   });
 });

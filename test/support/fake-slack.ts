@@ -8,7 +8,13 @@ export type SlackCall = {
   response?: Record<string, unknown>;
 };
 
-type Scripted = { status: number; headers?: Record<string, string>; body: Record<string, unknown> };
+type Scripted = {
+  status: number;
+  headers?: Record<string, string>;
+  body: Record<string, unknown>;
+  /** Answer only a call whose body matches, e.g. one to a given channel. */
+  when?: (body: Record<string, unknown>) => boolean;
+};
 
 /**
  * Slack's Web API on loopback (point SLACK_API_URL at `url`). Records every call; answers like
@@ -31,7 +37,9 @@ export async function startFakeSlack() {
     const token = req.headers.authorization?.replace(/^Bearer /, '');
     const call: SlackCall = { method, body, token };
     calls.push(call);
-    const next = scripted.get(method)?.shift();
+    const queue = scripted.get(method) ?? [];
+    const index = queue.findIndex((candidate) => !candidate.when || candidate.when(body));
+    const next = index >= 0 ? queue.splice(index, 1)[0] : undefined;
     if (next) {
       call.response = next.body;
       res.writeHead(next.status, { 'content-type': 'application/json', ...next.headers });
