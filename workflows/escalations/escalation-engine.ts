@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm';
 import type { Transaction } from '../../db/client';
 import { auditEvents } from '../../db/schema/audit';
 import { escalationMessages, escalations } from '../../db/schema/escalations';
-import { outbox } from '../../db/schema/jobs';
+import { outbox, type Recipient } from '../../db/schema/jobs';
 import { directMessageTo, type Level, type RelationshipDirectory } from '../core/directory';
 import type { Notice } from '../core/notice';
 import type { Work } from '../core/unit-of-work';
@@ -93,18 +93,34 @@ export async function briefExecutive(
     return;
   }
   const request = approverRequest(escalation, directory, executive);
-  const outboxId = await work.queueNotice(
-    recipient,
-    { ...request, context: headline, fallback: headline },
-    { relationshipId: escalation.relationshipId, topic: topic(escalation.id) },
-  );
-  await work.tx.insert(escalationMessages).values({
-    escalationId: escalation.id,
-    purpose: 'approver',
-    personId: executive.id,
-    level: escalation.level,
-    outboxId,
+  await sendRequest(work, escalation, executive.id, recipient, {
+    ...request,
+    context: headline,
+    fallback: headline,
   });
+}
+
+/** A message with decision buttons, remembered so it is updated when the escalation changes. */
+async function sendRequest(
+  work: Work,
+  escalation: Escalation,
+  personId: string,
+  recipient: Recipient,
+  notice: Notice,
+) {
+  const outboxId = await work.queueNotice(recipient, notice, {
+    relationshipId: escalation.relationshipId,
+    topic: topic(escalation.id),
+  });
+  await work.tx
+    .insert(escalationMessages)
+    .values({
+      escalationId: escalation.id,
+      purpose: 'approver',
+      personId,
+      level: escalation.level,
+      outboxId,
+    });
 }
 
 /** Each decider of the current level gets the request with the decision buttons. */
@@ -119,18 +135,13 @@ export async function requestDecisions(
     const person = directory.people.get(decider.personId);
     const recipient = person && directMessageTo(person);
     if (!recipient) continue;
-    const outboxId = await work.queueNotice(
+    await sendRequest(
+      work,
+      escalation,
+      decider.personId,
       recipient,
       approverRequest(escalation, directory, person, decider.forApprover),
-      { relationshipId: escalation.relationshipId, topic: topic(escalation.id) },
     );
-    await work.tx.insert(escalationMessages).values({
-      escalationId: escalation.id,
-      purpose: 'approver',
-      personId: decider.personId,
-      level: escalation.level,
-      outboxId,
-    });
     reached.push(decider.personId);
   }
   return reached;
