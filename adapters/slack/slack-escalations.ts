@@ -1,14 +1,10 @@
 import type { App, BlockAction, ButtonAction } from '@slack/bolt';
-import type { Database } from '../../db/client';
-import type { Clock } from '../../workflows/core/clock';
 import {
   activeGoals,
   chooseRelationship,
   findMemberships,
   type PlatformIdentity,
 } from '../../workflows/core/directory';
-import { DomainError } from '../../workflows/core/errors';
-import type { UnitOfWork } from '../../workflows/core/unit-of-work';
 import {
   type Decision,
   decideEscalation,
@@ -21,32 +17,18 @@ import {
   setBack,
   showEscalation,
 } from '../../workflows/escalations/index';
+import { type CommandDeps, explain, notInDirectory } from '../commands/command-deps';
 import { escalateHelp, parseEscalateCommand } from '../commands/escalate-command';
 import { FIELD, RAISE_VIEW, raiseEscalationView, readRaiseForm } from './slack-escalation-form';
 import { escapeMrkdwn } from './slack-escape';
 import { noticeToSlack } from './slack-render';
 
-export type EscalationDeps = {
-  db: Database;
-  unitOfWork: UnitOfWork;
-  clock: Clock;
-  logError: (error: unknown) => void;
-};
-
-const NOT_IN_DIRECTORY =
-  'You are not in the governance directory of any relationship, so nothing was stored. Ask your administrator to add your Slack user to the governance file.';
+const NOT_IN_DIRECTORY = notInDirectory('Slack user');
 
 const private_ = (text: string) => ({ response_type: 'ephemeral' as const, text: escapeMrkdwn(text) });
 
-/** What a domain refusal says to the person; anything else is our fault and is logged. */
-function explain(error: unknown, deps: EscalationDeps): string {
-  if (error instanceof DomainError) return error.message;
-  deps.logError(error);
-  return 'Sorry, something went wrong on our side and nothing was changed. Please try again in a moment.';
-}
-
 /** `/escalate`, its form, and the Approve / Reject / Escalate now buttons. */
-export function registerSlackEscalations(app: App, deps: EscalationDeps) {
+export function registerSlackEscalations(app: App, deps: CommandDeps) {
   app.command('/escalate', async ({ command, ack, client }) => {
     const actor: PlatformIdentity = { platform: 'slack', userId: command.user_id };
     const parsed = parseEscalateCommand(command.text);

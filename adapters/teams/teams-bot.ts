@@ -1,12 +1,13 @@
 import { type Activity, ActivityHandler, type InvokeResponse, TurnContext } from 'botbuilder';
+import type { CommandDeps } from '../commands/command-deps';
 import { rememberConversation } from './teams-conversations';
 import {
   type Answer,
   answerCardAction,
   answerEscalateCommand,
-  type EscalationDeps,
   escalateArguments,
   escalateUsage,
+  NOT_OURS,
   type TeamsActor,
 } from './teams-escalations';
 
@@ -32,7 +33,9 @@ function executedAction(value: unknown): CardAction | undefined {
 
 /** The Action.Submit fallback arrives as a message whose value is the data, inputs merged in. */
 function submittedAction(value: unknown): CardAction | undefined {
-  return isRecord(value) && typeof value.action === 'string' ? { verb: value.action, data: value } : undefined;
+  return isRecord(value) && typeof value.action === 'string'
+    ? { verb: value.action, data: value }
+    : undefined;
 }
 
 function actorOf(activity: Activity): TeamsActor {
@@ -52,7 +55,7 @@ const say = (context: TurnContext, text: string) =>
  * Card clicks come as Action.Execute invokes, or as messages from clients that only know Action.Submit.
  */
 export class TeamsBot extends ActivityHandler {
-  constructor(private readonly deps: EscalationDeps) {
+  constructor(private readonly deps: CommandDeps) {
     super();
     this.onInstallationUpdate(async (context, next) => {
       await rememberConversation(this.deps.db, context);
@@ -74,7 +77,7 @@ export class TeamsBot extends ActivityHandler {
     const action = executedAction(context.activity.value);
     const answer: Answer = action
       ? await answerCardAction(this.deps, actorOf(context.activity), action.verb, action.data)
-      : { message: 'That button is not from Accord, or it is too old to read.' };
+      : { message: NOT_OURS };
     if (answer.message) await say(context, answer.message);
     // Teams replaces the clicked card with a card response; a message response shows as a toast.
     const body = answer.card

@@ -10,11 +10,18 @@ export const conversationKey = (conversationId: string) => `conversation:${conve
 /** Remembers where the bot can reach people and channels, from any activity it receives. */
 export async function rememberConversation(db: Database, context: TurnContext): Promise<void> {
   const activity = context.activity;
-  const reference = TurnContext.getConversationReference(activity) as unknown as Record<string, unknown>;
-  const keys = [conversationKey(activity.conversation.id)];
+  const reference = TurnContext.getConversationReference(activity);
+  // In a channel Teams names the thread (`19:...@thread.tacv2;messageid=...`); a new post goes to
+  // the channel itself, which is also how the governance file names it.
+  const channelId = activity.conversation.id.split(';')[0] ?? activity.conversation.id;
+  const stored = {
+    ...reference,
+    conversation: { ...reference.conversation, id: channelId },
+  } as ConversationReference;
+  const keys = [conversationKey(channelId)];
   const personal = activity.conversation.conversationType === 'personal' || !activity.conversation.isGroup;
   if (personal && activity.from?.aadObjectId) keys.push(personalKey(activity.from.aadObjectId));
-  for (const key of keys) await storeConversation(db, key, reference as unknown as ConversationReference);
+  for (const key of keys) await storeConversation(db, key, stored);
 }
 
 export async function storeConversation(db: Database, key: string, reference: ConversationReference) {

@@ -1,14 +1,10 @@
 import type { Attachment } from 'botbuilder';
-import type { Database } from '../../db/client';
-import type { Clock } from '../../workflows/core/clock';
 import {
   activeGoals,
   chooseRelationship,
   findMemberships,
   type PlatformIdentity,
 } from '../../workflows/core/directory';
-import { DomainError } from '../../workflows/core/errors';
-import type { UnitOfWork } from '../../workflows/core/unit-of-work';
 import {
   type Decision,
   decideEscalation,
@@ -23,6 +19,7 @@ import {
   setBack,
   showEscalation,
 } from '../../workflows/escalations/index';
+import { type CommandDeps, explain, notInDirectory } from '../commands/command-deps';
 import { escalateHelp, parseEscalateCommand } from '../commands/escalate-command';
 import {
   RAISE_VERB,
@@ -32,22 +29,14 @@ import {
 } from './teams-escalation-form';
 import { noticeToAdaptiveCard } from './teams-render';
 
-export type EscalationDeps = {
-  db: Database;
-  unitOfWork: UnitOfWork;
-  clock: Clock;
-  logError: (error: unknown) => void;
-};
-
 /** What the bot answers: a plain-text message to the person, a card, or both. */
 export type Answer = { message?: string; card?: Attachment };
 
 /** Where a Teams activity was typed and who typed it. */
 export type TeamsActor = { identity: PlatformIdentity; channel: string };
 
-const NOT_IN_DIRECTORY =
-  'You are not in the governance directory of any relationship, so nothing was stored. Ask your administrator to add your Teams user (its Azure AD object id) to the governance file.';
-const NOT_OURS = 'That button is not from Accord, or it is too old to read.';
+const NOT_IN_DIRECTORY = notInDirectory('Teams user (its Azure AD object id)');
+export const NOT_OURS = 'That button is not from Accord, or it is too old to read.';
 
 const DECISIONS: Record<string, Decision> = {
   [ESCALATION_ACTIONS.approve]: 'approve',
@@ -61,16 +50,9 @@ export const escalateArguments = (text: string): string | undefined =>
 
 export const escalateUsage = () => escalateHelp('escalate');
 
-/** What a domain refusal says to the person; anything else is our fault and is logged. */
-function explain(error: unknown, deps: EscalationDeps): string {
-  if (error instanceof DomainError) return error.message;
-  deps.logError(error);
-  return 'Sorry, something went wrong on our side and nothing was changed. Please try again in a moment.';
-}
-
 /** `escalate ...` typed in a chat or channel. */
 export async function answerEscalateCommand(
-  deps: EscalationDeps,
+  deps: CommandDeps,
   actor: TeamsActor,
   text: string,
 ): Promise<Answer> {
@@ -128,7 +110,7 @@ export async function answerEscalateCommand(
 
 /** The raise form offering the person's relationships and goals, or why they cannot raise at all. */
 async function formFor(
-  deps: EscalationDeps,
+  deps: CommandDeps,
   actor: TeamsActor,
   values: RaiseFormValues,
   error?: { field: string; message: string },
@@ -162,7 +144,7 @@ async function formFor(
  * and the explanation for the person who clicked.
  */
 export async function answerCardAction(
-  deps: EscalationDeps,
+  deps: CommandDeps,
   actor: TeamsActor,
   verb: string,
   data: Record<string, unknown>,
@@ -189,7 +171,7 @@ export async function answerCardAction(
 }
 
 async function raiseFromForm(
-  deps: EscalationDeps,
+  deps: CommandDeps,
   actor: TeamsActor,
   data: Record<string, unknown>,
 ): Promise<Answer> {

@@ -56,8 +56,11 @@ describe('escalation SLAs in real time (the "fast" relationship answers within 2
           ),
       { what: 'level 1 request updated' },
     );
-    expect(textsTo('U0JON').some((text) => text.includes(`${ref} moved to level 2 (Second line)`))).toBe(
-      true,
+    await waitFor(
+      () => textsTo('U0JON').find((text) => text.includes(`${ref} moved to level 2 (Second line)`)),
+      {
+        what: 'executive told of the move',
+      },
     );
 
     await waitFor(
@@ -114,7 +117,11 @@ describe('escalation SLAs in real time (the "fast" relationship answers within 2
     expect(text).toMatch(/^ESC-\d+ is raised and went to Ivy Second \(level 2 \(Second line\)\)\.$/);
     const ref = /ESC-\d+/.exec(text)?.[0] ?? '';
     await waitFor(() =>
-      textsTo('U0JON').find((line) => line.includes(`raised ${ref} at level 2 (Second line). Nobody could be reached at level 1 (First line)`)),
+      textsTo('U0JON').find((line) =>
+        line.includes(
+          `raised ${ref} at level 2 (Second line). Nobody could be reached at level 1 (First line)`,
+        ),
+      ),
     );
     await postSlashCommand(accord.url, { text: 'back', user_id: 'U0HANK' });
   });

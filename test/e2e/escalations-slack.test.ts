@@ -257,13 +257,19 @@ describe('escalations in Slack, end to end', () => {
     const ack = await escalate('U0ALICE', 'Executive decision test');
     const id = refOf(ack.text);
     const briefing = await waitFor(() =>
-      posts('U0ERIN').find((call) => String(call.body.text).includes(`Alice Adams raised ESC-${id} at level 1`)),
+      posts('U0ERIN').find((call) =>
+        String(call.body.text).includes(`Alice Adams raised ESC-${id} at level 1`),
+      ),
     );
     expect(buttonsOf(briefing).map((button) => button.action_id)).toContain('escalation.approve');
     await click('U0ERIN', 'escalation.reject', String(buttonsOf(briefing)[1]?.value), 'Out of scope');
     await waitFor(async () => ((await rowOf(id))?.status === 'rejected' ? true : undefined));
     expect(await rowOf(id)).toMatchObject({ decidedBy: 'erin', decisionReason: 'Out of scope', level: 1 });
-    await waitFor(() => posts('U0ALICE').find((call) => String(call.body.text).includes(`ESC-${id} was rejected by Erin Executive`)));
+    await waitFor(() =>
+      posts('U0ALICE').find((call) =>
+        String(call.body.text).includes(`ESC-${id} was rejected by Erin Executive`),
+      ),
+    );
   });
 
   it('never lets the raiser decide: an approver who raises goes to the level’s other approvers', async () => {

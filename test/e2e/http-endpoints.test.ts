@@ -206,15 +206,52 @@ describe('the HTTP endpoints of a running bot', () => {
       );
     });
 
-    it('records a Teams user the bot has never met as unreachable', async () => {
+    it('opens a 1:1 chat with a Teams user the bot has not talked to yet, then sends', async () => {
+      const before = connector.calls.length;
       const id = await accord.runtime.unitOfWork((work) =>
-        work.queueNotice({ platform: 'teams', aadObjectId: 'aad-stranger' }, { title: 'Hello?' }),
+        work.queueNotice({ platform: 'teams', aadObjectId: 'aad-newcomer' }, { title: 'Hello there' }),
       );
       const row = await waitFor(async () => {
         const [found] = await database.db.select().from(outbox).where(eq(outbox.id, id));
-        return found?.failedAt ? found : undefined;
+        return found?.sentAt ? found : undefined;
       });
-      expect(row.lastError).toContain('not installed');
+      const calls = connector.calls.slice(before);
+      const created = calls.find((call) => call.method === 'POST' && call.path === '/v3/conversations');
+      expect(created?.activity).toMatchObject({ isGroup: false, members: [{ id: 'aad-newcomer' }] });
+      expect(
+        calls.some((call) => call.path.startsWith(`/v3/conversations/${encodeURIComponent('a:personal-')}`)),
+      ).toBe(true);
+      expect(row.platformMessageId).toBeTruthy();
+      const [stored] = await database.db
+        .select()
+        .from(teamsConversations)
+        .where(eq(teamsConversations.key, 'aad:aad-newcomer'));
+      expect(stored).toBeDefined();
+    });
+
+    it('retries a Teams 503 with backoff and delivers once', async () => {
+      connector.script({ status: 503 });
+      const before = connector.sent().length;
+      await accord.runtime.unitOfWork((work) =>
+        work.queueNotice({ platform: 'teams', aadObjectId: 'aad-frank' }, { title: 'After a hiccup' }),
+      );
+      await waitFor(
+        () =>
+          connector
+            .sent()
+            .slice(before)
+            .filter((call) => JSON.stringify(call.activity).includes('After a hiccup')).length === 2
+            ? true
+            : undefined,
+        { what: 'retried Teams send' },
+      );
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(
+        connector
+          .sent()
+          .slice(before)
+          .filter((call) => JSON.stringify(call.activity).includes('After a hiccup')),
+      ).toHaveLength(2);
     });
   });
 });

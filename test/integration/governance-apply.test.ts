@@ -58,7 +58,7 @@ afterAll(async () => {
 
 beforeEach(async () => {
   await database.db.execute(
-    sql`TRUNCATE audit_events, roles, people, escalation_levels, review_series, goals, issue_lists, relationships`,
+    sql`TRUNCATE audit_events, roles, people, escalation_levels, review_series, goals, issue_lists, relationships CASCADE`,
   );
 });
 

@@ -112,15 +112,13 @@ async function sendRequest(
     relationshipId: escalation.relationshipId,
     topic: topic(escalation.id),
   });
-  await work.tx
-    .insert(escalationMessages)
-    .values({
-      escalationId: escalation.id,
-      purpose: 'approver',
-      personId,
-      level: escalation.level,
-      outboxId,
-    });
+  await work.tx.insert(escalationMessages).values({
+    escalationId: escalation.id,
+    purpose: 'approver',
+    personId,
+    level: escalation.level,
+    outboxId,
+  });
 }
 
 /** Each decider of the current level gets the request with the decision buttons. */

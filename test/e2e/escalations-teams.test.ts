@@ -1,0 +1,469 @@
+import { fileURLToPath } from 'node:url';
+import { and, eq, isNull } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Accord } from '../../bot/app';
+import { escalationDecisions, escalations } from '../../db/schema/escalations';
+import { outbox } from '../../db/schema/jobs';
+import { startTestAccord, testConfig } from '../support/accord';
+import { createTestDatabase, type TestDatabase } from '../support/database';
+import {
+  type ConnectorCall,
+  postActivity,
+  startFakeBotConnector,
+  teamsActivity,
+} from '../support/fake-bot-connector';
+import { startFakeSlack } from '../support/fake-slack';
+import { postSlashCommand } from '../support/slack-requests';
+import { waitFor } from '../support/wait';
+
+const GOVERNANCE_FILE = fileURLToPath(new URL('../fixtures/governance/escalations.yaml', import.meta.url));
+const BOB = '00000000-0000-4000-8000-0000000000b0';
+const FRANK = '00000000-0000-4000-8000-0000000000f4';
+const STRANGER = '00000000-0000-4000-8000-00000000dead';
+const BOB_CHAT = `a:personal-${BOB}`;
+
+type Card = {
+  version: string;
+  body: Record<string, unknown>[];
+  actions?: Record<string, unknown>[];
+};
+type Attachment = { contentType: string; content: Card };
+type InvokeBody = { statusCode: number; type: string; value: Card | string };
+
+describe('escalations on Teams', () => {
+  let database: TestDatabase;
+  let slack: Awaited<ReturnType<typeof startFakeSlack>>;
+  let connector: Awaited<ReturnType<typeof startFakeBotConnector>>;
+  let accord: Accord;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    slack = await startFakeSlack();
+    connector = await startFakeBotConnector();
+    accord = await startTestAccord(
+      testConfig(database, {
+        SLACK_API_URL: slack.apiUrl,
+        TEAMS_ALLOW_UNAUTHENTICATED: 'true',
+        GOVERNANCE_FILE,
+      }),
+    );
+  });
+  afterAll(async () => {
+    await accord?.close();
+    await slack?.close();
+    await connector?.close();
+    await database?.drop();
+  });
+
+  /** Posts an activity; the bot's replies in the turn are the connector calls answering its id. */
+  async function post(activity: Record<string, unknown>) {
+    const response = await postActivity(accord.url, activity);
+    const raw = await response.text();
+    const replies = connector.calls
+      .filter((call) => call.method === 'POST' && call.path.endsWith(`/activities/${String(activity.id)}`))
+      .map((call) => call.activity);
+    return {
+      id: String(activity.id),
+      status: response.status,
+      body: raw ? (JSON.parse(raw) as InvokeBody) : undefined,
+      replies,
+    };
+  }
+
+  const message = (text: string, aadObjectId = BOB, extra: Record<string, unknown> = {}) =>
+    post({ ...teamsActivity(connector.serviceUrl, { text, aadObjectId }), ...extra });
+
+  const invoke = (aadObjectId: string, verb: string, data: Record<string, unknown>, name?: string) =>
+    post(
+      teamsActivity(connector.serviceUrl, {
+        type: 'invoke',
+        invokeName: 'adaptiveCard/action',
+        aadObjectId,
+        name,
+        value: { action: { type: 'Action.Execute', verb, data } },
+      }),
+    );
+
+  const replyText = (replies: Record<string, unknown>[]) =>
+    replies.map((reply) => String(reply.text)).join('\n');
+  const cardOf = (activity: Record<string, unknown>) =>
+    (activity.attachments as Attachment[] | undefined)?.[0]?.content;
+  const textsOf = (card: Card) => JSON.stringify(card.body);
+
+  const raiseOnSlack = async (title: string) => {
+    const response = await postSlashCommand(accord.url, { text: title, user_id: 'U0ALICE' });
+    const body = (await response.json()) as { text: string };
+    const id = Number(/ESC-(\d+)/.exec(body.text)?.[1]);
+    expect(id).toBeGreaterThan(0);
+    return id;
+  };
+
+  const escalation = async (id: number) => {
+    const [row] = await database.db.select().from(escalations).where(eq(escalations.id, id));
+    if (!row) throw new Error(`no escalation ${id}`);
+    return row;
+  };
+
+  /** The card the bot sent Bob about an escalation: the connector call and its activity id. */
+  const bobsCard = (id: number) =>
+    waitFor(
+      async () => {
+        const rows = await database.db
+          .select()
+          .from(outbox)
+          .where(and(eq(outbox.topic, `escalation:${id}`), isNull(outbox.updateOf)));
+        const row = rows.find(
+          (candidate) =>
+            'aadObjectId' in candidate.recipient &&
+            candidate.recipient.aadObjectId === BOB &&
+            candidate.platformMessageId,
+        );
+        const call = connector
+          .sent()
+          .find(
+            (sent) =>
+              sent.conversationId === BOB_CHAT &&
+              JSON.stringify(cardOf(sent.activity)?.body ?? []).includes(`ESC\\\\-${id}:`),
+          );
+        return row?.platformMessageId && call ? { call, activityId: row.platformMessageId } : undefined;
+      },
+      { what: `Bob's card for ESC-${id}` },
+    );
+
+  const slackCall = (method: string, match: (body: Record<string, unknown>) => boolean, what: string) =>
+    waitFor(() => slack.callsTo(method).find((call) => match(call.body)), { what });
+
+  it('tells someone who is not in the governance directory so, and stores nothing', async () => {
+    const { replies } = await message('escalate Coffee machine broken', STRANGER);
+    expect(replyText(replies)).toContain('not in the governance directory');
+    expect(await database.db.select().from(escalations)).toHaveLength(0);
+  });
+
+  it('answers text that is not a command with the help', async () => {
+    const { status, replies } = await message('hello there');
+    expect(status).toBe(200);
+    expect(replies).toHaveLength(1);
+    expect(replies[0]?.textFormat).toBe('plain');
+    expect(replyText(replies)).toContain('Accord runs the governance');
+    expect(replyText(replies)).toContain('escalate list');
+    expect(replyText((await message('escalate help')).replies)).toContain('escalate show ESC-12');
+  });
+
+  it('raises `escalate <title>` from a 1:1 chat and tells the approver, executive and channel on Slack', async () => {
+    const { replies } = await message('escalate Router down');
+    expect(replies).toHaveLength(1);
+    expect(replies[0]?.conversation).toMatchObject({ id: BOB_CHAT });
+    expect(replyText(replies)).toMatch(/^ESC-1 is raised and went to Dave Delivery \(level 1/);
+
+    const toDave = await slackCall(
+      'chat.postMessage',
+      (body) => body.channel === 'U0DAVE' && JSON.stringify(body).includes('Router down'),
+      'the request to Dave',
+    );
+    const buttons = JSON.stringify(toDave.body.blocks);
+    for (const label of ['Approve', 'Reject', 'Escalate now']) expect(buttons).toContain(`"text":"${label}"`);
+    await slackCall(
+      'chat.postMessage',
+      (body) => body.channel === 'U0ERIN' && JSON.stringify(body).includes('Bob Provider raised ESC-1'),
+      'the note to Erin',
+    );
+    await slackCall(
+      'chat.postMessage',
+      (body) => body.channel === 'C0GOVERN' && JSON.stringify(body).includes('Router down'),
+      'the channel post',
+    );
+    expect(await escalation(1)).toMatchObject({ title: 'Router down', raisedBy: 'bob', status: 'open' });
+  });
+
+  it('strips the bot mention Teams puts before a command typed in a channel', async () => {
+    const { replies } = await message('<at>Accord</at> escalate list', BOB, {
+      conversation: {
+        id: '19:general@thread.tacv2;messageid=1700000000000',
+        conversationType: 'channel',
+        isGroup: true,
+        tenantId: 'tenant-1',
+      },
+      channelData: { tenant: { id: 'tenant-1' }, channel: { id: '19:general@thread.tacv2' } },
+      entities: [
+        { type: 'mention', mentioned: { id: '28:accord-bot', name: 'Accord' }, text: '<at>Accord</at>' },
+      ],
+    });
+    expect(replies).toHaveLength(1);
+    expect(replyText(replies)).toContain('ESC-1');
+    expect(replyText(replies)).not.toContain('raises and follows escalations');
+  });
+
+  it('shows, resolves and marks away with the same words as Slack', async () => {
+    expect(replyText((await message('escalate show ESC-1')).replies)).toContain('ESC-1: Router down');
+    expect(replyText((await message('escalate resolve ESC-1 Router replaced')).replies)).toBe(
+      'ESC-1 is resolved.',
+    );
+    expect(await escalation(1)).toMatchObject({ status: 'resolved', resolutionNote: 'Router replaced' });
+    expect(replyText((await message('escalate away 3d frank')).replies)).toContain(
+      'Frank Provider decides in your place',
+    );
+    expect(replyText((await message('escalate back')).replies)).toContain('Welcome back');
+    expect(replyText((await message('escalate show ESC-999')).replies)).toContain(
+      'There is no escalation ESC-999',
+    );
+  });
+
+  it('sends an escalation raised on Slack to Bob as an Adaptive Card with his time zone', async () => {
+    const id = await raiseOnSlack('Database slow');
+    const { call } = await bobsCard(id);
+    const attachment = (call.activity.attachments as Attachment[])[0];
+    expect(attachment?.contentType).toBe('application/vnd.microsoft.card.adaptive');
+    const card = attachment?.content as Card;
+    expect(card.version).toBe('1.5');
+    const facts = card.body.find((element) => element.type === 'FactSet')?.facts as {
+      title: string;
+      value: string;
+    }[];
+    expect(facts.find((fact) => fact.title === 'Respond by')?.value).toMatch(/GMT\\\+8$/);
+    expect(card.body).toContainEqual(expect.objectContaining({ type: 'Input.Text', id: 'reason' }));
+    expect(card.actions?.map((action) => action.type)).toEqual([
+      'Action.Execute',
+      'Action.Execute',
+      'Action.Execute',
+    ]);
+    expect(card.actions?.[1]).toMatchObject({
+      verb: 'escalation.reject',
+      data: { action: 'escalation.reject', value: `${id}.1` },
+      fallback: { type: 'Action.Submit', data: { action: 'escalation.reject', value: `${id}.1` } },
+    });
+  });
+
+  describe('decisions from cards', () => {
+    let rejected: number;
+
+    it('rejects through an adaptiveCard/action invoke and refreshes the card in place', async () => {
+      rejected = await raiseOnSlack('Invoices late');
+      await bobsCard(rejected);
+      const { status, body, replies } = await invoke(BOB, 'escalation.reject', {
+        action: 'escalation.reject',
+        value: `${rejected}.1`,
+        reason: 'Not our system',
+      });
+      expect(status).toBe(200);
+      expect(body?.statusCode).toBe(200);
+      expect(body?.type).toBe('application/vnd.microsoft.card.adaptive');
+      const card = body?.value as Card;
+      expect(card.version).toBe('1.5');
+      expect(card.actions).toBeUndefined();
+      expect(textsOf(card)).toContain('Rejected by Bob Provider');
+      expect(replyText(replies)).toBe(`You rejected ESC-${rejected}.`);
+
+      expect(await escalation(rejected)).toMatchObject({
+        status: 'rejected',
+        decidedBy: 'bob',
+        decisionReason: 'Not our system',
+      });
+      await slackCall(
+        'chat.update',
+        (update) =>
+          update.channel === 'DU0DAVE' &&
+          JSON.stringify(update).includes(`ESC-${rejected}`) &&
+          JSON.stringify(update).includes('Rejected by Bob Provider'),
+        "the update of Dave's request",
+      );
+      for (const channel of ['U0ALICE', 'U0ERIN']) {
+        await slackCall(
+          'chat.postMessage',
+          (sent) =>
+            sent.channel === channel &&
+            JSON.stringify(sent).includes(`ESC-${rejected} was rejected by Bob Provider`),
+          `the note to ${channel}`,
+        );
+      }
+    });
+
+    it('changes nothing on a stale click and shows the card as it stands', async () => {
+      const { body, replies } = await invoke(BOB, 'escalation.approve', {
+        action: 'escalation.approve',
+        value: `${rejected}.1`,
+      });
+      expect(body?.type).toBe('application/vnd.microsoft.card.adaptive');
+      expect(textsOf(body?.value as Card)).toContain('Rejected by Bob Provider');
+      expect(replyText(replies)).toBe(`ESC-${rejected} is already rejected; nothing was changed.`);
+      expect(await escalation(rejected)).toMatchObject({
+        status: 'rejected',
+        decisionReason: 'Not our system',
+      });
+      const decisions = await database.db
+        .select()
+        .from(escalationDecisions)
+        .where(eq(escalationDecisions.escalationId, rejected));
+      expect(decisions).toHaveLength(1);
+    });
+
+    it('refuses someone who is not an approver of the level, privately, changing nothing', async () => {
+      const id = await raiseOnSlack('Laptops missing');
+      const { body, replies } = await invoke(
+        FRANK,
+        'escalation.approve',
+        { action: 'escalation.approve', value: `${id}.1` },
+        'Frank Provider',
+      );
+      expect(body).toEqual({
+        statusCode: 200,
+        type: 'application/vnd.microsoft.activity.message',
+        value: expect.stringContaining('Only the approvers of level 1'),
+      });
+      expect(replyText(replies)).toContain('Only the approvers of level 1');
+      expect(replies[0]?.conversation).toMatchObject({ id: `a:personal-${FRANK}` });
+      expect(await escalation(id)).toMatchObject({ status: 'open', level: 1 });
+      const decisions = await database.db
+        .select()
+        .from(escalationDecisions)
+        .where(eq(escalationDecisions.escalationId, id));
+      expect(decisions).toHaveLength(0);
+    });
+
+    it('decides through the Action.Submit fallback and updates the clicked card', async () => {
+      const id = await raiseOnSlack('Backups failing');
+      const { activityId } = await bobsCard(id);
+      const clicked = await message('', BOB, {
+        text: undefined,
+        replyToId: activityId,
+        value: { action: 'escalation.approve', value: `${id}.1`, reason: 'Fine by us' },
+      });
+      expect(replyText(clicked.replies)).toBe(`You approved ESC-${id}.`);
+      // The turn's own update answers the click; the outbox refreshes the same card later on its own.
+      const put = connector.calls.find(
+        (call: ConnectorCall) =>
+          call.method === 'PUT' &&
+          call.activity.replyToId === clicked.id &&
+          call.conversationId === BOB_CHAT &&
+          call.path.endsWith(`/activities/${activityId}`),
+      );
+      expect(textsOf(cardOf(put?.activity ?? {}) ?? { version: '', body: [] })).toContain(
+        'Approved by Bob Provider',
+      );
+      expect(await escalation(id)).toMatchObject({ status: 'approved', decisionReason: 'Fine by us' });
+    });
+
+    it('moves an escalation up on Escalate now, opening a chat with a level-2 approver Teams has not met', async () => {
+      const id = await raiseOnSlack('Contract breach');
+      await bobsCard(id);
+      const { body, replies } = await invoke(BOB, 'escalation.escalate', {
+        action: 'escalation.escalate',
+        value: `${id}.1`,
+      });
+      expect(replyText(replies)).toBe(`ESC-${id} moved up to level 2 (Account leadership).`);
+      expect(textsOf(body?.value as Card)).toContain('Moved on to level 2');
+      expect(await escalation(id)).toMatchObject({ status: 'open', level: 2 });
+      const created = await waitFor(
+        () =>
+          connector.calls.find(
+            (call) =>
+              call.method === 'POST' &&
+              call.path === '/v3/conversations' &&
+              JSON.stringify(call.activity.members).includes(FRANK),
+          ),
+        { what: 'a new chat with Frank' },
+      );
+      expect(created.activity).toMatchObject({ isGroup: false, tenantId: 'tenant-1' });
+      await waitFor(
+        () =>
+          connector
+            .sent()
+            .find(
+              (call) =>
+                call.conversationId.startsWith('a:personal-') &&
+                call.conversationId !== BOB_CHAT &&
+                JSON.stringify(cardOf(call.activity)?.body ?? []).includes(`ESC\\\\-${id}:`),
+            ),
+        { what: "Frank's card" },
+      );
+    });
+
+    it('answers a click it cannot read without changing anything', async () => {
+      const { body, replies } = await invoke(BOB, 'escalation.approve', {
+        action: 'escalation.approve',
+        value: 'x',
+      });
+      expect(body?.type).toBe('application/vnd.microsoft.activity.message');
+      expect(replyText(replies)).toContain('not from Accord');
+    });
+  });
+
+  describe('the raise form', () => {
+    it('answers `escalate` alone with the form card', async () => {
+      const { replies } = await message('escalate');
+      expect(replies).toHaveLength(1);
+      const card = cardOf(replies[0] ?? {}) as Card;
+      expect(card.version).toBe('1.5');
+      const input = (id: string) => card.body.find((element) => element.id === id);
+      expect(input('title')).toMatchObject({ type: 'Input.Text', maxLength: 150, isRequired: true });
+      expect(input('description')).toMatchObject({ type: 'Input.Text', isMultiline: true, maxLength: 3000 });
+      expect(input('severity')).toMatchObject({
+        type: 'Input.ChoiceSet',
+        value: 'medium',
+        choices: ['low', 'medium', 'high', 'critical'].map((value) => expect.objectContaining({ value })),
+      });
+      expect(input('goal')).toMatchObject({
+        type: 'Input.ChoiceSet',
+        choices: [{ title: '99.9% monthly uptime', value: 'acme/uptime' }],
+      });
+      expect(input('relationship')).toBeUndefined();
+      expect(card.actions).toEqual([
+        expect.objectContaining({
+          type: 'Action.Execute',
+          verb: 'escalation.raise',
+          data: { action: 'escalation.raise', value: 'acme' },
+          fallback: expect.objectContaining({
+            type: 'Action.Submit',
+            data: { action: 'escalation.raise', value: 'acme' },
+          }),
+        }),
+      ]);
+    });
+
+    it('keeps the values and shows the problem when the form does not validate', async () => {
+      const before = await database.db.select().from(escalations);
+      const { body } = await invoke(BOB, 'escalation.raise', {
+        action: 'escalation.raise',
+        value: 'acme',
+        title: '   ',
+        description: 'Keep me',
+        severity: 'high',
+      });
+      expect(body?.type).toBe('application/vnd.microsoft.card.adaptive');
+      const card = body?.value as Card;
+      expect(textsOf(card)).toContain('Give the escalation a title\\\\.');
+      expect(card.body.find((element) => element.id === 'description')).toMatchObject({ value: 'Keep me' });
+      expect(card.body.find((element) => element.id === 'severity')).toMatchObject({ value: 'high' });
+      expect(await database.db.select().from(escalations)).toHaveLength(before.length);
+    });
+
+    it('raises from the submitted form and replaces it with the confirmation', async () => {
+      const { body } = await invoke(BOB, 'escalation.raise', {
+        action: 'escalation.raise',
+        value: 'acme',
+        title: 'Disk full',
+        description: 'On db-2',
+        severity: 'high',
+        goal: 'acme/uptime',
+      });
+      expect(body?.type).toBe('application/vnd.microsoft.card.adaptive');
+      expect(textsOf(body?.value as Card)).toContain('is raised and went to Dave Delivery');
+      const [row] = await database.db.select().from(escalations).where(eq(escalations.title, 'Disk full'));
+      expect(row).toMatchObject({
+        description: 'On db-2',
+        severity: 'high',
+        goalId: 'uptime',
+        raisedBy: 'bob',
+      });
+    });
+  });
+
+  it('escapes markdown and mentions typed into a title before they reach Teams', async () => {
+    const id = await raiseOnSlack('Outage [click](https://evil.example) <at>x</at> **now**');
+    const { call } = await bobsCard(id);
+    const title = (cardOf(call.activity) as Card).body[0]?.text;
+    expect(title).toBe(
+      `ESC\\-${id}: Outage \\[click\\]\\(https://evil\\.example\\) \\<at\\>x\\</at\\> \\*\\*now\\*\\*`,
+    );
+    expect(JSON.stringify((cardOf(call.activity) as Card).body)).not.toContain('[click](');
+  });
+});
