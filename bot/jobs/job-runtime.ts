@@ -6,7 +6,12 @@ import type { Clock } from '../../workflows/core/clock';
 import { type DeliveryFailureHandler, deliverNotice } from '../../workflows/core/deliver-notice';
 import { type ChatPort, DeliveryError } from '../../workflows/core/ports';
 import { fireTimer, type TimerHandler } from '../../workflows/core/timers';
-import { type AfterCommit, createUnitOfWork, type ScheduledTimer } from '../../workflows/core/unit-of-work';
+import {
+  type AfterCommit,
+  createUnitOfWork,
+  type ScheduledTimer,
+  type UnitOfWork,
+} from '../../workflows/core/unit-of-work';
 import type { Logger } from '../logger';
 import type { Metrics } from '../metrics';
 import type { AnyQueue, AnyWorker, JobBackend } from './job-backend';
@@ -16,7 +21,7 @@ export const TIMER_QUEUE = 'accord-timers';
 export const DELIVERY_QUEUE = 'accord-deliveries';
 const DELIVERY_ATTEMPTS = 8;
 /** Below Slack's and the Bot Connector's per-app message limits. */
-const DELIVERIES_PER_SECOND = 50;
+const DELIVERIES_PER_SECOND = 200;
 const RECONCILE_BATCH = 1000;
 
 type TimerJob = { timerId: string };
@@ -29,6 +34,8 @@ export type JobRuntimeDeps = {
   chat: ChatPort;
   timerHandlers: ReadonlyMap<string, TimerHandler>;
   failureHandlers?: ReadonlyMap<string, DeliveryFailureHandler>;
+  /** Work that derives timers from other state (review series), run before each reconcile pass. */
+  reconcileHooks?: ((unitOfWork: UnitOfWork) => Promise<unknown>)[];
   logger: Logger;
   metrics: Metrics;
 };
@@ -127,7 +134,7 @@ export function createJobRuntime(deps: JobRuntimeDeps) {
         }
       },
       // The limiter is shared by every worker on the queue; it also makes the manual pause above work.
-      { concurrency: 5, limiter: { max: DELIVERIES_PER_SECOND, duration: 1000 } },
+      { concurrency: 20, limiter: { max: DELIVERIES_PER_SECOND, duration: 1000 } },
     );
     workers.push(delivery);
     for (const worker of workers) {
@@ -140,6 +147,7 @@ export function createJobRuntime(deps: JobRuntimeDeps) {
 
   /** Offers every pending timer and unsent outbox row to the queue; existing job ids are no-ops. */
   async function reconcile() {
+    for (const hook of deps.reconcileHooks ?? []) await hook(unitOfWork);
     let offeredTimers = 0;
     let offeredDeliveries = 0;
     for (let after = ''; ; ) {

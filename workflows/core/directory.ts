@@ -30,21 +30,20 @@ export async function loadDirectory(
     .from(relationships)
     .where(and(eq(relationships.id, relationshipId), isNull(relationships.retiredAt)));
   if (!relationship) return undefined;
-  const [personRows, levelRows, roleRows] = await Promise.all([
-    db
-      .select()
-      .from(people)
-      .where(and(eq(people.relationshipId, relationshipId), isNull(people.retiredAt))),
-    db
-      .select()
-      .from(escalationLevels)
-      .where(and(eq(escalationLevels.relationshipId, relationshipId), isNull(escalationLevels.retiredAt)))
-      .orderBy(asc(escalationLevels.position)),
-    db
-      .select()
-      .from(roles)
-      .where(and(eq(roles.relationshipId, relationshipId), isNull(roles.retiredAt))),
-  ]);
+  // One after the other: a transaction is one connection, which runs one query at a time anyway.
+  const personRows = await db
+    .select()
+    .from(people)
+    .where(and(eq(people.relationshipId, relationshipId), isNull(people.retiredAt)));
+  const levelRows = await db
+    .select()
+    .from(escalationLevels)
+    .where(and(eq(escalationLevels.relationshipId, relationshipId), isNull(escalationLevels.retiredAt)))
+    .orderBy(asc(escalationLevels.position));
+  const roleRows = await db
+    .select()
+    .from(roles)
+    .where(and(eq(roles.relationshipId, relationshipId), isNull(roles.retiredAt)));
   const approversOf = (position: number) =>
     roleRows
       .filter((role) => role.role === 'approver' && role.scope === `level:${position}`)

@@ -1,17 +1,26 @@
 /** An instant as a person reads it in their own time zone: `Tue 1 Dec, 14:00 GMT`. Host-independent. */
 export function formatInZone(instant: Date, timeZone: string): string {
-  return new Intl.DateTimeFormat('en-GB', {
-    timeZone,
-    weekday: 'short',
-    day: 'numeric',
-    month: 'short',
-    hour: '2-digit',
-    minute: '2-digit',
-    hourCycle: 'h23',
-    timeZoneName: 'short',
-  })
-    .format(instant)
-    .replace(/ at /, ', ');
+  return formatterFor(timeZone).format(instant).replace(/ at /, ', ');
+}
+
+// Building an Intl.DateTimeFormat is costly (it showed in profiles of /escalate); zones are few.
+const formatters = new Map<string, Intl.DateTimeFormat>();
+function formatterFor(timeZone: string): Intl.DateTimeFormat {
+  let formatter = formatters.get(timeZone);
+  if (!formatter) {
+    formatter = new Intl.DateTimeFormat('en-GB', {
+      timeZone,
+      weekday: 'short',
+      day: 'numeric',
+      month: 'short',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+      timeZoneName: 'short',
+    });
+    formatters.set(timeZone, formatter);
+  }
+  return formatter;
 }
 
 /** A span of seconds in words: `4h`, `1d 2h`, `15m`. */

@@ -32,6 +32,8 @@ export type Work = {
   tx: Transaction;
   scheduleTimer: (timer: TimerRequest) => Promise<void>;
   cancelTimer: (id: string) => Promise<void>;
+  /** Cancels every pending timer whose id starts with `prefix`, except those named in `keep`. */
+  cancelTimersExcept: (prefix: string, keep: string[]) => Promise<void>;
   queueNotice: (recipient: Recipient, notice: Notice, options?: NoticeOptions) => Promise<number>;
 };
 
@@ -49,7 +51,7 @@ export function createUnitOfWork(db: Database, afterCommit: AfterCommit): UnitOf
       work({
         tx,
         scheduleTimer: async (timer) => {
-          await tx
+          const written = await tx
             .insert(timers)
             .values({
               id: timer.id,
@@ -58,6 +60,8 @@ export function createUnitOfWork(db: Database, afterCommit: AfterCommit): UnitOf
               relationshipId: timer.relationshipId,
               payload: timer.payload ?? {},
             })
+            // The same timer at the same time is left as it is (pending or fired): only a move,
+            // or a timer cancelled before, is written again.
             .onConflictDoUpdate({
               target: timers.id,
               set: {
@@ -67,12 +71,24 @@ export function createUnitOfWork(db: Database, afterCommit: AfterCommit): UnitOf
                 firedAt: null,
                 cancelledAt: null,
               },
-            });
-          scheduled.set(timer.id, { id: timer.id, dueAt: timer.dueAt });
+              setWhere: sql`${timers.dueAt} IS DISTINCT FROM excluded.due_at OR ${timers.cancelledAt} IS NOT NULL`,
+            })
+            .returning({ id: timers.id });
+          if (written.length > 0) scheduled.set(timer.id, { id: timer.id, dueAt: timer.dueAt });
         },
         cancelTimer: async (id) => {
           await tx.update(timers).set({ cancelledAt: sql`now()` }).where(sql`${timers.id} = ${id}`);
           scheduled.delete(id);
+        },
+        cancelTimersExcept: async (prefix, keep) => {
+          const cancelled = await tx
+            .update(timers)
+            .set({ cancelledAt: sql`now()` })
+            .where(
+              sql`starts_with(${timers.id}, ${prefix}) AND ${timers.firedAt} IS NULL AND ${timers.cancelledAt} IS NULL AND NOT (${timers.id} = ANY(${keep}))`,
+            )
+            .returning({ id: timers.id });
+          for (const { id } of cancelled) scheduled.delete(id);
         },
         queueNotice: async (recipient, notice, options = {}) => {
           const [row] = await tx

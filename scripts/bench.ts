@@ -1,0 +1,113 @@
+/**
+ * `npm run bench`: the `/escalate` slash command of the real bot against a bare Bolt app that only
+ * acknowledges, at fixed offered rates, in one run so the ratios hold on a noisy machine.
+ *
+ * For each rate: the bare Bolt app, then Accord (fresh database and Redis prefix each time). The
+ * load comes from a forked process that also hosts the fake Slack Web API and takes every timestamp.
+ * Needs Postgres on 127.0.0.1:5432 and Redis on 127.0.0.1:6379, as the tests do.
+ *
+ *   BENCH_RATES=100,500,1000  BENCH_SECONDS=5  BENCH_WARMUP_SECONDS=1  BENCH_DRAIN_SECONDS=30
+ */
+import { cpus } from 'node:os';
+import { performance } from 'node:perf_hooks';
+import { startBenchAccord } from './bench/accord-target';
+import { startBareBolt } from './bench/bare-bolt';
+import { captureConsole } from './bench/console-capture';
+import { forkGenerator } from './bench/generator';
+import type { RunParams, StepResult } from './bench/protocol';
+import { ackTable, dmTable, type Step, verdict } from './bench/report';
+
+type Target = { url: string; close: () => Promise<void> };
+
+function numberFrom(name: string, fallback: number): number {
+  const value = Number(process.env[name] ?? fallback);
+  if (!Number.isFinite(value) || value <= 0) throw new Error(`${name} must be a positive number`);
+  return value;
+}
+
+const seconds = numberFrom('BENCH_SECONDS', 5);
+const warmupSeconds = numberFrom('BENCH_WARMUP_SECONDS', 1);
+const drainSeconds = numberFrom('BENCH_DRAIN_SECONDS', 30);
+const requestTimeoutMs = 10_000;
+const rates = (process.env.BENCH_RATES ?? '100,500,1000').split(',').map((rate) => {
+  const value = Number(rate.trim());
+  if (!Number.isInteger(value) || value <= 0) throw new Error(`BENCH_RATES: "${rate}" is not a rate`);
+  return value;
+});
+
+/** One implementation at one rate: a fresh generator (and fake Slack), a fresh target, both closed. */
+async function measure(
+  rate: number,
+  start: (slackApiUrl: string) => Promise<Target>,
+  expectDms: boolean,
+): Promise<StepResult> {
+  const generator = await forkGenerator();
+  try {
+    const target = await start(generator.apiUrl);
+    try {
+      const params: RunParams = {
+        url: target.url,
+        rate,
+        seconds,
+        warmupSeconds,
+        prime: 3,
+        expectDms,
+        drainSeconds,
+        requestTimeoutMs,
+      };
+      return await generator.run(params);
+    } finally {
+      await target.close();
+    }
+  } finally {
+    await generator.close();
+  }
+}
+
+async function main() {
+  console.log(
+    `Accord /escalate benchmark: Node ${process.version}, ${cpus().length} CPUs; open loop, ${seconds} s per ` +
+      `rate after ${warmupSeconds} s of /escalate list; DM drain bound ${drainSeconds} s\n`,
+  );
+  const steps: Step[] = [];
+  const botLogs: string[] = [];
+  for (const rate of rates) {
+    for (const impl of ['bare-bolt', 'accord'] as const) {
+      const began = performance.now();
+      const captured = captureConsole();
+      try {
+        const result =
+          impl === 'bare-bolt'
+            ? await measure(rate, startBareBolt, false)
+            : await measure(rate, startBenchAccord, true);
+        steps.push({ rate, impl, result });
+      } finally {
+        for (const [line, count] of captured.restore())
+          botLogs.push(`  ${rate}/s ${impl}: ${count} x ${line}`);
+      }
+      console.log(
+        `  measured ${impl} at ${rate} req/s (${((performance.now() - began) / 1000).toFixed(0)} s)`,
+      );
+    }
+  }
+  console.log(`\n/escalate acknowledgement (request sent -> full response received, ${seconds} s per rate)`);
+  console.log(ackTable(steps));
+  console.log(
+    `  err: not 200, or no answer within ${requestTimeoutMs / 1000} s (>${requestTimeoutMs} in the percentiles); >3s: later than\n` +
+      "  Slack's 3 s limit (the user would see an error); thr/s: 200s from the first send to the last 200;\n" +
+      '  send lag: how late the generator sent, worst case, against its fixed schedule',
+  );
+  console.log(`\nraise-to-DM (request sent -> the fake Slack receives chat.postMessage to U0DAVE naming it)`);
+  console.log(dmTable(steps));
+  console.log(
+    '  raised: 200 acks naming an ESC-n; missing: no DM when the drain wait (after the last ack) ended,\n' +
+      '  counted as >drain in the percentiles',
+  );
+  if (botLogs.length > 0) console.log(`\nwhat the bots wrote to the console\n${botLogs.join('\n')}`);
+  console.log(`\n${verdict(steps)}`);
+}
+
+main().catch((error: unknown) => {
+  console.error('bench failed:', error);
+  process.exitCode = 1;
+});

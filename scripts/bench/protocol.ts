@@ -1,0 +1,47 @@
+/** Messages between the orchestrator (scripts/bench.ts) and the load generator's own process. */
+
+export type RunParams = {
+  /** The bot's base URL; requests go to `${url}/slack/events`. */
+  url: string;
+  /** Offered load, requests per second, on a fixed schedule whatever the responses do. */
+  rate: number;
+  seconds: number;
+  /** Seconds of `/escalate list` at the same rate before measuring: sockets, JIT, pools. */
+  warmupSeconds: number;
+  /** Sequential raises before the warm-up, each waited for (DM too when `expectDms`). */
+  prime: number;
+  /** Wait for each raise's DM to U0DAVE at the fake Slack, up to `drainSeconds` after the last ack. */
+  expectDms: boolean;
+  drainSeconds: number;
+  requestTimeoutMs: number;
+};
+
+export type StepResult = {
+  sent: number;
+  /** Answered 200. */
+  ok: number;
+  /** Answered another status, or not at all. */
+  errors: number;
+  /** A few distinct error descriptions, for the report. */
+  errorKinds: string[];
+  /** From the first measured send to the last measured response. */
+  elapsedMs: number;
+  /** Acknowledgement latencies of every answered request, whatever its status, ms. */
+  ackMs: number[];
+  /** Requests without an answer within `requestTimeoutMs`; also counted in `errors`. */
+  unanswered: number;
+  requestTimeoutMs: number;
+  /** How late the generator sent, worst case, against its schedule: it must stay small. */
+  maxSendLagMs: number;
+  /** Raise-to-DM latencies of the DMs that arrived, ms; `expected` counts acknowledged raises. */
+  dmMs: number[];
+  dmExpected: number;
+  /** How long the drain waited after the last send. */
+  drainMs: number;
+};
+
+export type ToGenerator = { type: 'run'; params: RunParams };
+export type FromGenerator =
+  | { type: 'ready'; apiUrl: string }
+  | { type: 'result'; result: StepResult }
+  | { type: 'failed'; error: string };
