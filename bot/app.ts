@@ -1,8 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { sql } from 'drizzle-orm';
+import { CALENDAR_PATH, calendarUrl, createCalendarHandler } from '../adapters/calendar/calendar-http';
 import { createSlackEndpoint } from '../adapters/slack/slack-app';
 import { registerSlackEscalations } from '../adapters/slack/slack-escalations';
+import { registerSlackReviews } from '../adapters/slack/slack-reviews';
 import { createSlackSender } from '../adapters/slack/slack-sender';
 import { createTeamsAdapter } from '../adapters/teams/teams-adapter';
 import { TeamsBot } from '../adapters/teams/teams-bot';
@@ -11,6 +13,7 @@ import { createTeamsSender } from '../adapters/teams/teams-sender';
 import { type Clock, systemClock } from '../workflows/core/clock';
 import { escalationJobs } from '../workflows/escalations/index';
 import { applyGovernanceText, formatPlan } from '../workflows/governance/index';
+import { reviewJobs, syncAllSeries } from '../workflows/reviews/index';
 import { createChat } from './chat';
 import type { Config } from './config';
 import { openDatabase } from './database';
@@ -70,13 +73,16 @@ export async function startAccord(config: Config, options: StartOptions) {
       teams: teamsAdapter ? createTeamsSender(teamsAdapter, database.db, config.teams.appId) : undefined,
     });
     const jobs = escalationJobs(clock);
+    const publicUrl = config.publicUrl ?? `http://localhost:${config.port}`;
+    const reviewTimers = reviewJobs(clock, { calendarUrl: calendarUrl(publicUrl) });
     const runtime = createJobRuntime({
       backend,
       db: database.db,
       clock,
       chat,
-      timerHandlers: new Map(jobs.timers),
+      timerHandlers: new Map([...jobs.timers, ...reviewTimers]),
       failureHandlers: new Map(jobs.failures),
+      reconcileHooks: [(unitOfWork) => unitOfWork((work) => syncAllSeries(work, clock.now()))],
       logger,
       metrics,
     });
@@ -107,6 +113,7 @@ export async function startAccord(config: Config, options: StartOptions) {
         const state = await health();
         sendJson(res, state.status === 'ok' ? 200 : 503, state);
       },
+      [`GET ${CALENDAR_PATH}*`]: createCalendarHandler(database.db, () => clock.now()),
       'GET /metrics': async (_req, res) => {
         res.writeHead(200, { 'content-type': metrics.registry.contentType });
         res.end(await metrics.registry.metrics());
@@ -114,9 +121,12 @@ export async function startAccord(config: Config, options: StartOptions) {
     };
     if (config.role !== 'worker') {
       const logError = (error: unknown) => logger.error({ err: error }, 'request failed');
-      const escalationDeps = { db: database.db, unitOfWork: runtime.unitOfWork, clock, logError };
+      const commandDeps = { db: database.db, unitOfWork: runtime.unitOfWork, clock, logError };
       const slack = config.slack ? createSlackEndpoint(config.slack, logError) : undefined;
-      if (slack) registerSlackEscalations(slack.app, escalationDeps);
+      if (slack) {
+        registerSlackEscalations(slack.app, commandDeps);
+        registerSlackReviews(slack.app, commandDeps);
+      }
       routes['POST /slack/events'] = slack
         ? slack.handle
         : (_req, res) =>
@@ -124,7 +134,7 @@ export async function startAccord(config: Config, options: StartOptions) {
               error: 'Slack is not enabled: set SLACK_SIGNING_SECRET and SLACK_BOT_TOKEN',
             });
       const teamsHandler = teamsAdapter
-        ? createTeamsHttpHandler(teamsAdapter, new TeamsBot(escalationDeps))
+        ? createTeamsHttpHandler(teamsAdapter, new TeamsBot(commandDeps))
         : undefined;
       routes['POST /api/messages'] = teamsHandler
         ? teamsHandler

@@ -44,6 +44,9 @@ const environment = z.object({
   MICROSOFT_APP_TENANT_ID: optionalText,
   TEAMS_ALLOW_UNAUTHENTICATED: flag,
   GOVERNANCE_FILE: optionalText,
+  PUBLIC_URL: optionalText.refine((value) => value === undefined || /^https?:\/\/[^\s/]+/.test(value), {
+    message: 'must be the http(s) address people reach the bot at, like https://accord.example.com',
+  }),
   DATA_DIR: z.string().min(1, 'must not be empty').default('.data'),
   LOG_LEVEL: z
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
@@ -61,6 +64,8 @@ export type Config = {
   logLevel: z.output<typeof environment>['LOG_LEVEL'];
   role: 'all' | 'web' | 'worker';
   governanceFile: string | undefined;
+  /** Where people reach the bot, for links it sends (calendar files); unset: the local address. */
+  publicUrl: string | undefined;
   slack: { signingSecret: string; botToken: string; apiUrl: string } | undefined;
   /** Teams is enabled with an app id, or explicitly without authentication (Emulator, local tests). */
   teams: {
@@ -95,6 +100,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     logLevel: e.LOG_LEVEL,
     role: e.ROLE,
     governanceFile: e.GOVERNANCE_FILE,
+    publicUrl: e.PUBLIC_URL?.replace(/\/+$/, ''),
     slack:
       e.SLACK_SIGNING_SECRET && e.SLACK_BOT_TOKEN
         ? { signingSecret: e.SLACK_SIGNING_SECRET, botToken: e.SLACK_BOT_TOKEN, apiUrl: e.SLACK_API_URL }

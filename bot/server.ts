@@ -10,12 +10,14 @@ export const sendJson = (res: ServerResponse, status: number, body: unknown) => 
   res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
 };
 
-/** One port for everything the web role serves; routes are `METHOD /path`. */
+/** One port for everything the web role serves; routes are `METHOD /path`, or `METHOD /prefix/*`. */
 export function createHttpServer(routes: Routes, logger: Logger, metrics: Metrics): Server {
   return createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0] ?? '/';
     const route = `${req.method} ${path}`;
-    const handler = routes[route];
+    const handler =
+      routes[route] ??
+      Object.entries(routes).find(([key]) => key.endsWith('/*') && route.startsWith(key.slice(0, -1)))?.[1];
     const label = handler ? route : 'unmatched';
     const stopTimer = metrics.httpDuration.startTimer({ route: label });
     res.on('finish', () => {

@@ -11,6 +11,8 @@ export const goals = pgTable(
       .references(() => relationships.id),
     id: text('id').notNull(),
     title: text('title').notNull(),
+    /** `file`: owned by the governance file; `chat`: proposed in chat, which apply leaves alone. */
+    source: text('source').$type<'file' | 'chat'>().notNull().default('file'),
     ...lifecycle,
   },
   (t) => [primaryKey({ columns: [t.relationshipId, t.id] })],

@@ -3,6 +3,7 @@ export * from './directory';
 export * from './escalations';
 export * from './goals';
 export * from './issue-lists';
+export * from './issues';
 export * from './jobs';
 export * from './reviews';
 export * from './teams';

@@ -1,4 +1,4 @@
-import { sql } from 'drizzle-orm';
+import { and, isNull, notInArray, sql } from 'drizzle-orm';
 import type { Database, Transaction } from '../../db/client';
 import { outbox, type Recipient, timers } from '../../db/schema/jobs';
 import type { Notice } from './notice';
@@ -85,7 +85,12 @@ export function createUnitOfWork(db: Database, afterCommit: AfterCommit): UnitOf
             .update(timers)
             .set({ cancelledAt: sql`now()` })
             .where(
-              sql`starts_with(${timers.id}, ${prefix}) AND ${timers.firedAt} IS NULL AND ${timers.cancelledAt} IS NULL AND NOT (${timers.id} = ANY(${keep}))`,
+              and(
+                sql`starts_with(${timers.id}, ${prefix})`,
+                isNull(timers.firedAt),
+                isNull(timers.cancelledAt),
+                notInArray(timers.id, keep),
+              ),
             )
             .returning({ id: timers.id });
           for (const { id } of cancelled) scheduled.delete(id);

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { isClockTime, isRecurrenceRule, isTimeZone, parseDays, parseDuration } from './governance-values';
+import { checkRecurrenceRule } from '../reviews/occurrences';
+import { isClockTime, isTimeZone, parseDays, parseDuration } from './governance-values';
 
 // Every object is strict: a misspelt key is an error rather than a setting silently ignored.
 
@@ -28,9 +29,10 @@ const clockTime = z
   .string({ error: 'must be a time "HH:MM" in quotes, like "09:00"' })
   .refine(isClockTime, 'must be a time "HH:MM" on a 24-hour clock, like "09:00" or "17:30"');
 
-const rrule = z
-  .string()
-  .refine(isRecurrenceRule, 'must be an RFC 5545 recurrence rule like FREQ=WEEKLY;BYDAY=TU');
+const rrule = z.string().superRefine((value, ctx) => {
+  const problem = checkRecurrenceRule(value);
+  if (problem) ctx.addIssue({ code: 'custom', message: problem });
+});
 
 const days = z
   .string()
@@ -97,6 +99,9 @@ const reviewSchema = z
     duration,
     attendees: z.array(personRef).min(1, 'list at least one attendee'),
     remind_before: z.array(duration).default([]),
+    join_url: z
+      .url({ protocol: /^https?$/, error: 'must be an http(s) link to join the meeting' })
+      .optional(),
   })
   .superRefine((review, ctx) => {
     const recurring = review.rrule !== undefined || review.at !== undefined;

@@ -80,16 +80,3 @@ export function isTimeZone(name: string): boolean {
     return false;
   }
 }
-
-const frequencies = new Set(['SECONDLY', 'MINUTELY', 'HOURLY', 'DAILY', 'WEEKLY', 'MONTHLY', 'YEARLY']);
-
-/** The shape of an RFC 5545 RRULE value (`FREQ=WEEKLY;BYDAY=TU`): KEY=VALUE parts with a known FREQ. */
-export function isRecurrenceRule(text: string): boolean {
-  const parts = new Map<string, string>();
-  for (const part of text.split(';')) {
-    const match = /^([A-Z]+)=([A-Za-z0-9,+-]+)$/.exec(part);
-    if (!match || parts.has(match[1] as string)) return false;
-    parts.set(match[1] as string, match[2] as string);
-  }
-  return frequencies.has(parts.get('FREQ') ?? '');
-}

@@ -1,3 +1,4 @@
+import { eq, type SQL } from 'drizzle-orm';
 import type { PgTable } from 'drizzle-orm/pg-core';
 import {
   type BusinessHours,
@@ -27,6 +28,8 @@ export type GovernedTable = {
   /** Unique within a relationship, as the plan shows it: `alice`, `1`, `level:1/approver/dave`. */
   key: (row: Row) => string;
   fields: Field[];
+  /** Rows of the table the file owns; others (scheduled or proposed in chat) are left alone. */
+  owned?: SQL;
 };
 
 const plain = (value: unknown) => (value === null || value === undefined ? null : String(value));
@@ -100,7 +103,9 @@ export const governedTables: GovernedTable[] = [
         'remindBeforeSeconds',
         nullable((seconds: number[]) => `[${seconds.map(formatDuration).join(', ')}]`),
       ),
+      field('join_url', 'joinUrl'),
     ],
+    owned: eq(reviewSeries.source, 'file'),
   },
   {
     entity: 'goal',
@@ -108,6 +113,7 @@ export const governedTables: GovernedTable[] = [
     keyColumns: ['relationshipId', 'id'],
     key: (row) => String(row.id),
     fields: [field('title')],
+    owned: eq(goals.source, 'file'),
   },
   {
     entity: 'issue list',
@@ -170,6 +176,7 @@ export function declaredRows(file: GovernanceFile): Map<GovernedEntity, Row[]> {
         startsAt: review.start ? new Date(review.start) : null,
         durationSeconds: review.duration,
         remindBeforeSeconds: review.remind_before,
+        joinUrl: review.join_url ?? null,
       });
       role('attendee', `review:${review.id}`, review.attendees);
     }

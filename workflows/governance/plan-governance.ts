@@ -35,7 +35,7 @@ export async function planWrites(executor: Executor, file: GovernanceFile): Prom
   const declared = declaredRows(file);
   const writes: PlannedWrite[] = [];
   for (const table of governedTables) {
-    const current: Row[] = await executor.select().from(table.table);
+    const current: Row[] = await executor.select().from(table.table).where(table.owned);
     writes.push(...diffTable(table, current, declared.get(table.entity) ?? []));
   }
   const order = new Map(file.relationships.map((relationship, index) => [relationship.id, index]));

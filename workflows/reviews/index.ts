@@ -1,0 +1,23 @@
+import type { Clock } from '../core/clock';
+import type { TimerHandler } from '../core/timers';
+import { onReviewEnd, onReviewReminder, onReviewStart, type ReviewLinks } from './on-review-timers';
+import { REVIEW_END, REVIEW_REMINDER, REVIEW_START } from './sync-reviews';
+
+export type { ReviewLinks } from './on-review-timers';
+export { loadOccurrence } from './review-context';
+export { addAgendaItem, ReviewInputError, recordMinutes } from './review-issues';
+export { REVIEW_ACTIONS } from './review-notices';
+export { meetingAwaitingMinutes, nextAgenda, nextReviews } from './review-queries';
+export { recordRsvp } from './rsvp';
+export { parseSchedulePhrase, SCHEDULE_FORMS } from './schedule-phrase';
+export { type ChatSchedule, callOffNext, scheduleReview } from './schedule-review';
+export { syncAllSeries } from './sync-reviews';
+
+/** The timers the worker registers for review meetings. */
+export function reviewJobs(clock: Clock, links: ReviewLinks): [string, TimerHandler][] {
+  return [
+    [REVIEW_REMINDER, onReviewReminder(clock, links)],
+    [REVIEW_START, onReviewStart(clock)],
+    [REVIEW_END, onReviewEnd(clock)],
+  ];
+}

@@ -1,0 +1,120 @@
+import { and, eq } from 'drizzle-orm';
+import { auditEvents } from '../../db/schema/audit';
+import { reviewOccurrences } from '../../db/schema/reviews';
+import type { Clock } from '../core/clock';
+import { directMessageTo, loadDirectory } from '../core/directory';
+import type { TimerHandler } from '../core/timers';
+import type { Work } from '../core/unit-of-work';
+import { occurrencesBetween } from './occurrences';
+import { liveAgenda } from './review-agenda';
+import { loadOccurrence, type ReviewContext, reviewTopic } from './review-context';
+import { minutesRequest, reminderNotice } from './review-notices';
+import { findSeries, scheduleOf } from './review-series';
+import { refreshTally } from './rsvp';
+import { type OccurrenceRef, syncSeries } from './sync-reviews';
+
+export type ReviewLinks = { calendarUrl: (token: string) => string };
+
+async function contextFor(work: Work, ref: OccurrenceRef): Promise<ReviewContext | undefined> {
+  const [row] = await work.tx
+    .select({ id: reviewOccurrences.id })
+    .from(reviewOccurrences)
+    .where(
+      and(
+        eq(reviewOccurrences.relationshipId, ref.relationshipId),
+        eq(reviewOccurrences.seriesId, ref.seriesId),
+        eq(reviewOccurrences.startsAt, new Date(ref.startsAt)),
+      ),
+    );
+  const context = row && (await loadOccurrence(work.tx, row.id, true));
+  // A retired series, or an occurrence skipped or cancelled since its timers were set, does nothing.
+  if (!context || context.series.retiredAt || context.occurrence.status !== 'scheduled') return undefined;
+  // A series whose time changed leaves timers for an occurrence that no longer exists.
+  const start = context.occurrence.startsAt;
+  const schedule = scheduleOf(context.series, context.directory.relationship.timezone);
+  const stillThere = occurrencesBetween(schedule, start, new Date(start.getTime() + 1), 1).length === 1;
+  return stillThere ? context : undefined;
+}
+
+/** A reminder: every attendee gets a DM on their platform with the agenda as it is now. */
+export function onReviewReminder(clock: Clock, links: ReviewLinks): TimerHandler {
+  return async (timer, work) => {
+    const context = await contextFor(work, timer.payload as OccurrenceRef);
+    if (!context) return;
+    const { occurrence, series, directory } = context;
+    const agenda = await liveAgenda(work.tx, series.relationshipId, clock.now());
+    for (const personId of context.attendees) {
+      const person = directory.people.get(personId);
+      const recipient = person && directMessageTo(person);
+      if (!recipient) continue;
+      await work.queueNotice(
+        recipient,
+        reminderNotice({
+          series,
+          occurrence,
+          directory,
+          personId,
+          agenda,
+          calendarUrl: links.calendarUrl(occurrence.calendarToken),
+        }),
+        { relationshipId: series.relationshipId, topic: reviewTopic(occurrence.id) },
+      );
+    }
+    if (occurrence.tallyOutboxId === null) await refreshTally(work, context);
+    await work.tx.insert(auditEvents).values({
+      at: clock.now(),
+      relationshipId: series.relationshipId,
+      actor: 'accord',
+      kind: 'review.reminded',
+      subject: reviewTopic(occurrence.id),
+      data: {
+        offsetSeconds: (timer.payload as { offset?: number }).offset ?? null,
+        attendees: context.attendees,
+      },
+    });
+  };
+}
+
+/** A meeting starts: the series rolls forward, so the next occurrence's reminders are set. */
+export function onReviewStart(clock: Clock): TimerHandler {
+  return async (timer, work) => {
+    const ref = timer.payload as OccurrenceRef;
+    const context = await loadSeriesOnly(work, ref);
+    if (!context) return;
+    const after = new Date(Math.max(clock.now().getTime(), new Date(ref.startsAt).getTime() + 1));
+    await syncSeries(work, context.series, context.timeZone, after);
+  };
+}
+
+/** A meeting ends: the organiser is asked for the minutes. */
+export function onReviewEnd(clock: Clock): TimerHandler {
+  return async (timer, work) => {
+    const context = await contextFor(work, timer.payload as OccurrenceRef);
+    if (!context?.organiser) return;
+    const person = context.directory.people.get(context.organiser);
+    const recipient = person && directMessageTo(person);
+    if (!recipient) return;
+    await work.queueNotice(
+      recipient,
+      minutesRequest(context.series, context.occurrence, context.directory, context.organiser),
+      {
+        relationshipId: context.series.relationshipId,
+        topic: reviewTopic(context.occurrence.id),
+      },
+    );
+    await work.tx.insert(auditEvents).values({
+      at: clock.now(),
+      relationshipId: context.series.relationshipId,
+      actor: 'accord',
+      kind: 'review.minutes_requested',
+      subject: reviewTopic(context.occurrence.id),
+      data: { organiser: context.organiser },
+    });
+  };
+}
+
+async function loadSeriesOnly(work: Work, ref: OccurrenceRef) {
+  const series = await findSeries(work.tx, ref.relationshipId, ref.seriesId);
+  const directory = await loadDirectory(work.tx, ref.relationshipId);
+  return series && directory ? { series, timeZone: directory.relationship.timezone } : undefined;
+}
