@@ -23,6 +23,9 @@ const DELIVERY_ATTEMPTS = 8;
 /** Below Slack's and the Bot Connector's per-app message limits. */
 const DELIVERIES_PER_SECOND = 200;
 const RECONCILE_BATCH = 1000;
+const SENTINEL_JOB = 'sentinel';
+const SENTINEL_DELAY_MS = 365 * 86_400_000;
+const SENTINEL_CHECK_MS = 2000;
 
 type TimerJob = { timerId: string };
 type DeliveryJob = { outboxId: number };
@@ -55,6 +58,7 @@ export function createJobRuntime(deps: JobRuntimeDeps) {
   }
   const workers: AnyWorker[] = [];
   let reconcileTimer: NodeJS.Timeout | undefined;
+  let sentinelTimer: NodeJS.Timeout | undefined;
 
   const timerJob = (timer: ScheduledTimer) => ({
     name: 'fire',
@@ -179,11 +183,34 @@ export function createJobRuntime(deps: JobRuntimeDeps) {
     return { timers: offeredTimers, deliveries: offeredDeliveries };
   }
 
+  /**
+   * Reconciles now and every `intervalMs`; in between, a sentinel job left in the timer queue is
+   * checked every few seconds, so a flushed or replaced Redis is noticed and rebuilt at once rather
+   * than at the next pass.
+   */
   function startReconciler(intervalMs: number) {
-    const run = () =>
-      reconcile().catch((error) => logger.warn({ err: error }, 'reconcile failed; next pass will retry'));
+    let running: Promise<void> | undefined;
+    const run = () => {
+      running ??= reconcile()
+        .then(() => timerQueue.add('sentinel', {}, { jobId: SENTINEL_JOB, delay: SENTINEL_DELAY_MS }))
+        .then(() => undefined)
+        .catch((error) => logger.warn({ err: error }, 'reconcile failed; next pass will retry'))
+        .finally(() => {
+          running = undefined;
+        });
+      return running;
+    };
+    const watch = async () => {
+      if (running) return;
+      const sentinel = await timerQueue.getJob(SENTINEL_JOB).catch(() => null);
+      if (sentinel) return;
+      logger.warn('the job store lost its jobs (flushed or replaced): rebuilding them from Postgres now');
+      await run();
+    };
     reconcileTimer = setInterval(run, intervalMs);
     reconcileTimer.unref();
+    sentinelTimer = setInterval(() => void watch(), SENTINEL_CHECK_MS);
+    sentinelTimer.unref();
     return run();
   }
 
@@ -210,6 +237,7 @@ export function createJobRuntime(deps: JobRuntimeDeps) {
    */
   async function close(graceMs = 10_000) {
     clearInterval(reconcileTimer);
+    clearInterval(sentinelTimer);
     const graceful = await settlesWithin(
       Promise.allSettled(workers.map((worker) => worker.close())),
       graceMs,
