@@ -10,6 +10,13 @@ import {
   NOT_OURS,
   type TeamsActor,
 } from './teams-escalations';
+import {
+  answerReviewAction,
+  answerReviewCommand,
+  isReviewVerb,
+  reviewArguments,
+  reviewUsage,
+} from './teams-reviews';
 
 const HELP =
   'Accord runs the governance of your outsourcing relationship: escalations, review meetings, ' +
@@ -49,6 +56,20 @@ function actorOf(activity: Activity): TeamsActor {
 const say = (context: TurnContext, text: string) =>
   context.sendActivity({ type: 'message', text, textFormat: 'plain' });
 
+const answerAction = (deps: CommandDeps, actor: TeamsActor, action: CardAction): Promise<Answer> =>
+  isReviewVerb(action.verb)
+    ? answerReviewAction(deps, actor, action.verb, action.data)
+    : answerCardAction(deps, actor, action.verb, action.data);
+
+/** The command a message types, if any, with the text after its keyword. */
+function commandOf(text: string) {
+  const escalate = escalateArguments(text);
+  if (escalate !== undefined) return { answer: answerEscalateCommand, args: escalate };
+  const review = reviewArguments(text);
+  if (review !== undefined) return { answer: answerReviewCommand, args: review };
+  return undefined;
+}
+
 /**
  * The Teams side of the bot. Every activity that shows where a person or channel can be reached
  * (install, conversation update, message) stores its conversation reference for proactive messages.
@@ -76,7 +97,7 @@ export class TeamsBot extends ActivityHandler {
     if (context.activity.name !== CARD_ACTION) return super.onInvokeActivity(context);
     const action = executedAction(context.activity.value);
     const answer: Answer = action
-      ? await answerCardAction(this.deps, actorOf(context.activity), action.verb, action.data)
+      ? await answerAction(this.deps, actorOf(context.activity), action)
       : { message: NOT_OURS };
     if (answer.message) await say(context, answer.message);
     // Teams replaces the clicked card with a card response; a message response shows as a toast.
@@ -90,7 +111,7 @@ export class TeamsBot extends ActivityHandler {
     const activity = context.activity;
     const submitted = submittedAction(activity.value);
     if (submitted) {
-      const answer = await answerCardAction(this.deps, actorOf(activity), submitted.verb, submitted.data);
+      const answer = await answerAction(this.deps, actorOf(activity), submitted);
       if (answer.card && activity.replyToId) {
         await context.updateActivity({ id: activity.replyToId, type: 'message', attachments: [answer.card] });
       } else if (answer.card) {
@@ -101,12 +122,12 @@ export class TeamsBot extends ActivityHandler {
     }
     // In channels Teams puts `<at>Accord</at>` before the text; the command starts after it.
     const text = (TurnContext.removeRecipientMention(activity) ?? '').trim();
-    const args = escalateArguments(text);
-    if (args === undefined) {
-      await say(context, `${HELP}\n\n${escalateUsage()}`);
+    const command = commandOf(text);
+    if (!command) {
+      await say(context, `${HELP}\n\n${escalateUsage()}\n\n${reviewUsage()}`);
       return;
     }
-    const answer = await answerEscalateCommand(this.deps, actorOf(activity), args);
+    const answer = await command.answer(this.deps, actorOf(activity), command.args);
     if (answer.card) await context.sendActivity({ type: 'message', attachments: [answer.card] });
     if (answer.message) await say(context, answer.message);
   }

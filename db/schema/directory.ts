@@ -12,6 +12,8 @@ export const relationships = pgTable('relationships', {
   slackChannel: text('slack_channel'),
   teamsChannel: text('teams_channel'),
   businessHours: jsonb('business_hours').$type<BusinessHours>(),
+  /** Risks scoring at least this (likelihood x impact, 1 to 25) go into meeting agendas. */
+  riskAgendaScore: integer('risk_agenda_score').notNull().default(12),
   ...lifecycle,
 });
 

@@ -6,4 +6,6 @@ export * from './issue-lists';
 export * from './issues';
 export * from './jobs';
 export * from './reviews';
+export * from './risks';
 export * from './teams';
+export * from './topic-messages';

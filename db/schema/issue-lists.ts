@@ -1,4 +1,4 @@
-import { pgTable, text } from 'drizzle-orm/pg-core';
+import { integer, pgTable, text } from 'drizzle-orm/pg-core';
 import { lifecycle } from './columns';
 import { relationships } from './directory';
 
@@ -9,5 +9,7 @@ export const issueLists = pgTable('issue_lists', {
     .references(() => relationships.id),
   publishRrule: text('publish_rrule'),
   publishAt: text('publish_at'),
+  /** A burst of changes makes one publication, this long after the last change. */
+  debounceSeconds: integer('debounce_seconds').notNull().default(30),
   ...lifecycle,
 });

@@ -74,6 +74,10 @@ function checkRelationship(
     list(relationship.issue_list.approvers, [...at, 'issue_list', 'approvers']);
     list(relationship.issue_list.stakeholders, [...at, 'issue_list', 'stakeholders']);
   }
+  if (relationship.goal_agreement) {
+    list(relationship.goal_agreement.client, [...at, 'goal_agreement', 'client']);
+    list(relationship.goal_agreement.provider, [...at, 'goal_agreement', 'provider']);
+  }
   return problems;
 }
 

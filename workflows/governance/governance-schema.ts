@@ -136,6 +136,21 @@ const issueListSchema = z.strictObject({
   approvers: z.array(personRef).default([]),
   stakeholders: z.array(personRef).default([]),
   publish: z.strictObject({ rrule, at: clockTime }).optional(),
+  debounce: duration.optional(),
+});
+
+const goalAgreementSchema = z.strictObject({
+  client: z.array(personRef).min(1, 'name at least one person who agrees goals for the client'),
+  provider: z.array(personRef).min(1, 'name at least one person who agrees goals for the provider'),
+});
+
+const risksSchema = z.strictObject({
+  agenda_score: z
+    .number({ error: 'must be a score from 1 to 25 (likelihood x impact)' })
+    .int('must be a whole number from 1 to 25')
+    .min(1, 'must be from 1 to 25')
+    .max(25, 'must be from 1 to 25')
+    .default(12),
 });
 
 const channelsSchema = z.strictObject({
@@ -161,6 +176,8 @@ const relationshipSchema = z.strictObject({
   goals: z.array(goalSchema).default([]),
   reviews: z.array(reviewSchema).default([]),
   issue_list: issueListSchema.optional(),
+  goal_agreement: goalAgreementSchema.optional(),
+  risks: risksSchema.optional(),
 });
 
 export const governanceSchema = z.strictObject({
@@ -185,6 +202,8 @@ export const knownKeys: readonly string[] = [
       goalSchema,
       reviewSchema,
       issueListSchema,
+      goalAgreementSchema,
+      risksSchema,
     ].flatMap((schema) => Object.keys(schema.shape)),
   ),
 ];

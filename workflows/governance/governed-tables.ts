@@ -56,6 +56,7 @@ export const governedTables: GovernedTable[] = [
         'businessHours',
         nullable((hours: BusinessHours) => `${formatDays(hours.days)} ${hours.from}-${hours.to}`),
       ),
+      field('risks.agenda_score', 'riskAgendaScore'),
     ],
   },
   {
@@ -120,7 +121,11 @@ export const governedTables: GovernedTable[] = [
     table: issueLists,
     keyColumns: ['relationshipId'],
     key: (row) => String(row.relationshipId),
-    fields: [field('publish.rrule', 'publishRrule'), field('publish.at', 'publishAt')],
+    fields: [
+      field('publish.rrule', 'publishRrule'),
+      field('publish.at', 'publishAt'),
+      field('debounce', 'debounceSeconds', nullable(formatDuration)),
+    ],
   },
   {
     entity: 'role',
@@ -181,7 +186,8 @@ export function declaredRows(file: GovernanceFile): Map<GovernedEntity, Row[]> {
       role('attendee', `review:${review.id}`, review.attendees);
     }
     for (const goal of relationship.goals) {
-      add('goal', { relationshipId, id: goal.id, title: goal.title });
+      // A goal the governance file declares is agreed: the file is the contract both sides keep.
+      add('goal', { relationshipId, id: goal.id, title: goal.title, status: 'agreed' });
       role('owner', `goal:${goal.id}`, [goal.owner]);
     }
     const issueList = relationship.issue_list;
@@ -190,9 +196,14 @@ export function declaredRows(file: GovernanceFile): Map<GovernedEntity, Row[]> {
         relationshipId,
         publishRrule: issueList.publish?.rrule ?? null,
         publishAt: issueList.publish?.at ?? null,
+        debounceSeconds: issueList.debounce ?? 30,
       });
       role('approver', 'issue_list', issueList.approvers);
       role('stakeholder', 'issue_list', issueList.stakeholders);
+    }
+    if (relationship.goal_agreement) {
+      role('agree', 'goals:client', relationship.goal_agreement.client);
+      role('agree', 'goals:provider', relationship.goal_agreement.provider);
     }
   }
   return rows;
@@ -208,5 +219,6 @@ function relationshipRow(relationship: GovernanceRelationship): Row {
     slackChannel: relationship.channels?.slack ?? null,
     teamsChannel: relationship.channels?.teams ?? null,
     businessHours: relationship.escalation.business_hours ?? null,
+    riskAgendaScore: relationship.risks?.agenda_score ?? 12,
   };
 }

@@ -98,7 +98,37 @@ const unreachableChain: Rule = (relationship, at, locate) => {
   return problems;
 };
 
+/** Mutual agreement means each side speaks for itself: one person never agrees for both. */
+const goalAgreementSides: Rule = (relationship, at, locate) => {
+  const agreement = relationship.goal_agreement;
+  if (!agreement) return [];
+  const people = peopleById(relationship);
+  const problems: GovernanceProblem[] = [];
+  for (const side of ['client', 'provider'] as const) {
+    agreement[side].forEach((personId, index) => {
+      const path = [...at, 'goal_agreement', side, index];
+      const person = people.get(personId);
+      if (person && person.side !== side) {
+        problems.push(
+          problemAt(
+            locate,
+            path,
+            `${personId} is on the ${person.side} side and cannot agree goals for the ${side}`,
+          ),
+        );
+      }
+      if (side === 'provider' && agreement.client.includes(personId)) {
+        problems.push(
+          problemAt(locate, path, `${personId} cannot agree goals for both the client and the provider`),
+        );
+      }
+    });
+  }
+  return problems;
+};
+
 const rules: Rule[] = [
+  goalAgreementSides,
   levelWithoutApprover,
   approverWithoutIdentity,
   sharedPlatformIdentity,
