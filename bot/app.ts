@@ -13,6 +13,7 @@ import { createTeamsSender } from '../adapters/teams/teams-sender';
 import { type Clock, systemClock } from '../workflows/core/clock';
 import { escalationJobs } from '../workflows/escalations/index';
 import { applyGovernanceText, formatPlan } from '../workflows/governance/index';
+import { issueJobs, syncDigests } from '../workflows/issues/index';
 import { reviewJobs, syncAllSeries } from '../workflows/reviews/index';
 import { createChat } from './chat';
 import type { Config } from './config';
@@ -80,9 +81,12 @@ export async function startAccord(config: Config, options: StartOptions) {
       db: database.db,
       clock,
       chat,
-      timerHandlers: new Map([...jobs.timers, ...reviewTimers]),
+      timerHandlers: new Map([...jobs.timers, ...reviewTimers, ...issueJobs(clock)]),
       failureHandlers: new Map(jobs.failures),
-      reconcileHooks: [(unitOfWork) => unitOfWork((work) => syncAllSeries(work, clock.now()))],
+      reconcileHooks: [
+        (unitOfWork) => unitOfWork((work) => syncAllSeries(work, clock.now())),
+        (unitOfWork) => unitOfWork((work) => syncDigests(work, clock.now())),
+      ],
       logger,
       metrics,
     });

@@ -31,7 +31,7 @@ describe('reminders with two worker processes and a lost Redis', () => {
   });
 
   it('sends each reminder exactly once, even after Redis is flushed before it is due', async () => {
-    const start = new Date(Math.ceil((Date.now() + 14_000) / 1000) * 1000);
+    const start = new Date(Math.ceil((Date.now() + 30_000) / 1000) * 1000);
     const governanceFile = await writeGovernanceFile(`
 relationships:
   - id: duo
@@ -76,12 +76,12 @@ ${ATTENDEES.map((id, index) => `      - { id: p${index}, name: Person ${index}, 
         .filter((call) => String(call.body.text).startsWith('Stand-up starts'));
     await waitFor(() => (reminders().length >= ATTENDEES.length * 2 ? true : undefined), {
       what: 'both reminders to every attendee',
-      timeoutMs: 25_000,
+      timeoutMs: 45_000,
     });
     await new Promise((resolve) => setTimeout(resolve, 1500));
     const perAttendee = new Map<string, number>();
     for (const call of reminders())
       perAttendee.set(String(call.body.channel), (perAttendee.get(String(call.body.channel)) ?? 0) + 1);
     expect(Object.fromEntries(perAttendee)).toEqual(Object.fromEntries(ATTENDEES.map((id) => [id, 2])));
-  }, 60_000);
+  }, 90_000);
 });

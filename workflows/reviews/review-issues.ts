@@ -8,6 +8,7 @@ import { DomainError } from '../core/errors';
 import type { Notice } from '../core/notice';
 import { formatInZone } from '../core/time-format';
 import type { UnitOfWork } from '../core/unit-of-work';
+import { proposeIssueIn, schedulePublication, syncDueReminders } from '../issues/index';
 import { loadOccurrence, personIn, reviewTopic } from './review-context';
 import { agendaItemFields, firstMessage, minutesFields, parseActionItems } from './review-input';
 
@@ -35,31 +36,15 @@ export async function addAgendaItem(
   return deps.unitOfWork(async (work) => {
     const context = await loadOccurrence(work.tx, input.occurrenceId);
     if (!context) throw new DomainError('unknown_meeting', 'That meeting no longer exists.');
-    const personId = personIn(context, input.actor);
-    const now = deps.clock.now();
-    const [issue] = await work.tx
-      .insert(issues)
-      .values({
-        relationshipId: context.series.relationshipId,
-        title: parsed.data.title,
-        description: parsed.data.description,
-        proposedBy: personId,
-        origin: 'agenda',
-        reviewOccurrenceId: context.occurrence.id,
-        createdAt: now,
-        updatedAt: now,
-      })
-      .returning();
-    if (!issue) throw new Error('issue insert returned no row');
-    await work.tx.insert(auditEvents).values({
-      at: now,
-      relationshipId: issue.relationshipId,
-      actor: personId,
-      kind: 'issue.proposed',
-      subject: `issue:${issue.id}`,
-      data: { title: issue.title, origin: 'agenda', review: reviewTopic(context.occurrence.id) },
+    const { message } = await proposeIssueIn(work, deps.clock, {
+      relationshipId: context.series.relationshipId,
+      proposedBy: personIn(context, input.actor),
+      title: parsed.data.title,
+      description: parsed.data.description,
+      origin: 'agenda',
+      reviewOccurrenceId: context.occurrence.id,
     });
-    return `ISS-${issue.id} "${issue.title}" is proposed for the agenda of ${context.series.title}; the issue list's approvers decide whether it joins the list.`;
+    return `${message} It is on the agenda of ${context.series.title}.`;
   });
 }
 
@@ -106,6 +91,7 @@ export async function recordMinutes(
     }
     const now = deps.clock.now();
     const created: string[] = [];
+    const createdIssues: (typeof issues.$inferSelect)[] = [];
     for (const [index, item] of items.items.entries()) {
       const [issue] = await work.tx
         .insert(issues)
@@ -123,11 +109,14 @@ export async function recordMinutes(
         })
         .returning();
       if (!issue) continue;
+      createdIssues.push(issue);
       const details = [issue.owner && nameOf(directory, issue.owner), issue.dueDate && `due ${issue.dueDate}`]
         .filter(Boolean)
         .join(', ');
       created.push(`ISS-${issue.id} ${issue.title}${details ? ` (${details})` : ''}`);
     }
+    for (const issue of createdIssues) await syncDueReminders(work, issue, directory, now);
+    if (createdIssues.length > 0) await schedulePublication(work, series.relationshipId, now);
     const minutes = { notes: parsed.data.notes, decisions: parsed.data.decisions, actionItems: items.items };
     await work.tx
       .update(reviewOccurrences)
