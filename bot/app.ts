@@ -4,7 +4,10 @@ import { sql } from 'drizzle-orm';
 import { CALENDAR_PATH, calendarUrl, createCalendarHandler } from '../adapters/calendar/calendar-http';
 import { createSlackEndpoint } from '../adapters/slack/slack-app';
 import { registerSlackEscalations } from '../adapters/slack/slack-escalations';
+import { registerSlackGoals } from '../adapters/slack/slack-goals';
+import { registerSlackIssues } from '../adapters/slack/slack-issues';
 import { registerSlackReviews } from '../adapters/slack/slack-reviews';
+import { registerSlackRisks } from '../adapters/slack/slack-risks';
 import { createSlackSender } from '../adapters/slack/slack-sender';
 import { createTeamsAdapter } from '../adapters/teams/teams-adapter';
 import { TeamsBot } from '../adapters/teams/teams-bot';
@@ -15,6 +18,7 @@ import { escalationJobs } from '../workflows/escalations/index';
 import { applyGovernanceText, formatPlan } from '../workflows/governance/index';
 import { issueJobs, syncDigests } from '../workflows/issues/index';
 import { reviewJobs, syncAllSeries } from '../workflows/reviews/index';
+import { riskJobs } from '../workflows/risks/index';
 import { createChat } from './chat';
 import type { Config } from './config';
 import { openDatabase } from './database';
@@ -81,7 +85,7 @@ export async function startAccord(config: Config, options: StartOptions) {
       db: database.db,
       clock,
       chat,
-      timerHandlers: new Map([...jobs.timers, ...reviewTimers, ...issueJobs(clock)]),
+      timerHandlers: new Map([...jobs.timers, ...reviewTimers, ...riskJobs(clock), ...issueJobs(clock)]),
       failureHandlers: new Map(jobs.failures),
       reconcileHooks: [
         (unitOfWork) => unitOfWork((work) => syncAllSeries(work, clock.now())),
@@ -130,6 +134,9 @@ export async function startAccord(config: Config, options: StartOptions) {
       if (slack) {
         registerSlackEscalations(slack.app, commandDeps);
         registerSlackReviews(slack.app, commandDeps);
+        registerSlackIssues(slack.app, commandDeps);
+        registerSlackRisks(slack.app, commandDeps);
+        registerSlackGoals(slack.app, commandDeps);
       }
       routes['POST /slack/events'] = slack
         ? slack.handle
