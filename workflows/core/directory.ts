@@ -126,12 +126,18 @@ export async function chooseRelationship(
   };
 }
 
-/** The goals a person can link an escalation to, per relationship. */
+/** The goals a person can link an escalation to (proposed or agreed, not closed), per relationship. */
 export async function activeGoals(db: Executor, relationshipIds: string[]) {
   if (relationshipIds.length === 0) return [];
   return db
     .select({ relationshipId: goals.relationshipId, id: goals.id, title: goals.title })
     .from(goals)
-    .where(and(inArray(goals.relationshipId, relationshipIds), isNull(goals.retiredAt)))
+    .where(
+      and(
+        inArray(goals.relationshipId, relationshipIds),
+        isNull(goals.retiredAt),
+        inArray(goals.status, ['proposed', 'agreed']),
+      ),
+    )
     .orderBy(asc(goals.relationshipId), asc(goals.id));
 }
