@@ -1,12 +1,15 @@
 /**
  * `npm run bench`: the `/escalate` slash command of the real bot against a bare Bolt app that only
- * acknowledges, at fixed offered rates, in one run so the ratios hold on a noisy machine.
+ * acknowledges, at fixed offered rates, in one run so the ratios hold on a noisy machine; then
+ * reminders due within a minute, fired by two worker processes, against raw BullMQ delayed jobs
+ * (scripts/bench/reminders/index.ts). BENCH_ONLY=escalate or BENCH_ONLY=reminders runs one section.
  *
  * For each rate: the bare Bolt app, then Accord (fresh database and Redis prefix each time). The
  * load comes from a forked process that also hosts the fake Slack Web API and takes every timestamp.
  * Needs Postgres on 127.0.0.1:5432 and Redis on 127.0.0.1:6379, as the tests do.
  *
  *   BENCH_RATES=100,500,1000  BENCH_SECONDS=5  BENCH_WARMUP_SECONDS=1  BENCH_DRAIN_SECONDS=30
+ *   BENCH_ONLY=escalate|reminders  BENCH_REMINDERS=10000 (and the others in bench/reminders/index.ts)
  */
 import { cpus } from 'node:os';
 import { performance } from 'node:perf_hooks';
@@ -15,6 +18,7 @@ import { startBareBolt } from './bench/bare-bolt';
 import { captureConsole } from './bench/console-capture';
 import { forkGenerator } from './bench/generator';
 import type { RunParams, StepResult } from './bench/protocol';
+import { reminderSettings, runRemindersBench } from './bench/reminders/index';
 import { ackTable, dmTable, type Step, verdict } from './bench/report';
 
 type Target = { url: string; close: () => Promise<void> };
@@ -29,6 +33,12 @@ const seconds = numberFrom('BENCH_SECONDS', 5);
 const warmupSeconds = numberFrom('BENCH_WARMUP_SECONDS', 1);
 const drainSeconds = numberFrom('BENCH_DRAIN_SECONDS', 30);
 const requestTimeoutMs = 10_000;
+const sections = ['escalate', 'reminders'] as const;
+const only = process.env.BENCH_ONLY?.trim() || undefined;
+if (only !== undefined && !sections.includes(only as (typeof sections)[number])) {
+  throw new Error(`BENCH_ONLY must be one of ${sections.join(', ')}`);
+}
+const reminders = only === 'escalate' ? undefined : reminderSettings();
 const rates = (process.env.BENCH_RATES ?? '100,500,1000').split(',').map((rate) => {
   const value = Number(rate.trim());
   if (!Number.isInteger(value) || value <= 0) throw new Error(`BENCH_RATES: "${rate}" is not a rate`);
@@ -64,7 +74,7 @@ async function measure(
   }
 }
 
-async function main() {
+async function escalateSection() {
   console.log(
     `Accord /escalate benchmark: Node ${process.version}, ${cpus().length} CPUs; open loop, ${seconds} s per ` +
       `rate after ${warmupSeconds} s of /escalate list; DM drain bound ${drainSeconds} s\n`,
@@ -105,6 +115,12 @@ async function main() {
   );
   if (botLogs.length > 0) console.log(`\nwhat the bots wrote to the console\n${botLogs.join('\n')}`);
   console.log(`\n${verdict(steps)}`);
+}
+
+async function main() {
+  if (only !== 'reminders') await escalateSection();
+  if (only === undefined) console.log('');
+  if (reminders) await runRemindersBench(reminders);
 }
 
 main().catch((error: unknown) => {

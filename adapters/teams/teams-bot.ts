@@ -10,6 +10,14 @@ import {
   NOT_OURS,
   type TeamsActor,
 } from './teams-escalations';
+import { answerGoalAction, answerGoalCommand, goalArguments, goalUsage, isGoalVerb } from './teams-goals';
+import {
+  answerIssueAction,
+  answerIssueCommand,
+  isIssueVerb,
+  issueArguments,
+  issueUsage,
+} from './teams-issues';
 import {
   answerReviewAction,
   answerReviewCommand,
@@ -17,6 +25,7 @@ import {
   reviewArguments,
   reviewUsage,
 } from './teams-reviews';
+import { answerRiskAction, answerRiskCommand, isRiskVerb, riskArguments, riskUsage } from './teams-risks';
 
 const HELP =
   'Accord runs the governance of your outsourcing relationship: escalations, review meetings, ' +
@@ -59,7 +68,13 @@ const say = (context: TurnContext, text: string) =>
 const answerAction = (deps: CommandDeps, actor: TeamsActor, action: CardAction): Promise<Answer> =>
   isReviewVerb(action.verb)
     ? answerReviewAction(deps, actor, action.verb, action.data)
-    : answerCardAction(deps, actor, action.verb, action.data);
+    : isIssueVerb(action.verb)
+      ? answerIssueAction(deps, actor, action.verb, action.data)
+      : isRiskVerb(action.verb)
+        ? answerRiskAction(deps, actor, action.verb, action.data)
+        : isGoalVerb(action.verb)
+          ? answerGoalAction(deps, actor, action.verb, action.data)
+          : answerCardAction(deps, actor, action.verb, action.data);
 
 /** The command a message types, if any, with the text after its keyword. */
 function commandOf(text: string) {
@@ -67,6 +82,12 @@ function commandOf(text: string) {
   if (escalate !== undefined) return { answer: answerEscalateCommand, args: escalate };
   const review = reviewArguments(text);
   if (review !== undefined) return { answer: answerReviewCommand, args: review };
+  const issue = issueArguments(text);
+  if (issue !== undefined) return { answer: answerIssueCommand, args: issue };
+  const risk = riskArguments(text);
+  if (risk !== undefined) return { answer: answerRiskCommand, args: risk };
+  const goal = goalArguments(text);
+  if (goal !== undefined) return { answer: answerGoalCommand, args: goal };
   return undefined;
 }
 
@@ -124,7 +145,10 @@ export class TeamsBot extends ActivityHandler {
     const text = (TurnContext.removeRecipientMention(activity) ?? '').trim();
     const command = commandOf(text);
     if (!command) {
-      await say(context, `${HELP}\n\n${escalateUsage()}\n\n${reviewUsage()}`);
+      await say(
+        context,
+        `${HELP}\n\n${escalateUsage()}\n\n${reviewUsage()}\n\n${issueUsage()}\n\n${goalUsage()}\n\n${riskUsage()}`,
+      );
       return;
     }
     const answer = await command.answer(this.deps, actorOf(activity), command.args);

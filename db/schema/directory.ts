@@ -41,6 +41,8 @@ export const escalationLevels = pgTable(
     relationshipId: text('relationship_id')
       .notNull()
       .references(() => relationships.id),
+    /** `''` for the relationship's ladder; `goal:<id>` for a goal that names its own levels. */
+    ladder: text('ladder').notNull().default(''),
     /** 1-based: an escalation starts at level 1. */
     position: integer('position').notNull(),
     name: text('name').notNull(),
@@ -49,7 +51,7 @@ export const escalationLevels = pgTable(
     respondWithinSeconds: integer('respond_within_seconds').notNull(),
     ...lifecycle,
   },
-  (t) => [primaryKey({ columns: [t.relationshipId, t.position] })],
+  (t) => [primaryKey({ columns: [t.relationshipId, t.ladder, t.position] })],
 );
 
 /**

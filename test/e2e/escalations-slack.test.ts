@@ -323,6 +323,36 @@ describe('escalations in Slack, end to end', () => {
     expect(shown).toContain('Alice Adams resolved it: Vendor fixed it');
   });
 
+  it('routes an escalation about a goal with its own levels to that goal’s approvers', async () => {
+    const before = slack.callsTo('views.open').length;
+    await escalate('U0ALICE', '');
+    const opened = await waitFor(() => slack.callsTo('views.open')[before]);
+    const view = opened.body.view as { callback_id: string; private_metadata: string };
+    expect(JSON.stringify(view)).toContain('acme/uptime');
+    const response = await postInteraction(
+      accord.url,
+      viewSubmission({
+        userId: 'U0ALICE',
+        callbackId: view.callback_id,
+        privateMetadata: view.private_metadata,
+        values: {
+          title: { title: { type: 'plain_text_input', value: 'Uptime below target' } },
+          severity: { severity: { type: 'static_select', selected_option: { value: 'high' } } },
+          goal: { goal: { type: 'static_select', selected_option: { value: 'acme/uptime' } } },
+        },
+      }),
+    );
+    expect(response.status).toBe(200);
+    const [row] = await database.db
+      .select()
+      .from(escalations)
+      .where(eq(escalations.title, 'Uptime below target'));
+    expect(row).toMatchObject({ goalId: 'uptime', level: 1 });
+    const request = await postAbout('U0CAROL', `ESC-${row?.id}`);
+    expect(JSON.stringify(request.body.blocks)).toContain('1 of 2 (Platform team)');
+    expect(posts('U0DAVE').some((call) => String(call.body.text).includes(`ESC-${row?.id}`))).toBe(false);
+  });
+
   it('shows help, and opens the form for /escalate alone', async () => {
     expect((await escalate('U0ALICE', 'help')).text).toContain('/escalate away');
     await escalate('U0ALICE', '');

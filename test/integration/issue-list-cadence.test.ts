@@ -178,15 +178,13 @@ describe('the issue list on a moved clock: weekly digest and owner reminders', (
         updatedAt: now,
       },
     ]);
-    await database.db
-      .insert(goals)
-      .values({
-        relationshipId: 'acme',
-        id: 'uptime-999',
-        title: '99.9% uptime',
-        status: 'proposed',
-        source: 'chat',
-      });
+    await database.db.insert(goals).values({
+      relationshipId: 'acme',
+      id: 'uptime-999',
+      title: '99.9% uptime',
+      status: 'proposed',
+      source: 'chat',
+    });
     const agenda = await liveAgenda(database.db, 'acme', now);
     const section = (heading: string) => agenda.find((s) => s.heading === heading)?.items ?? [];
     expect(section('Highest risks')).toEqual([

@@ -8,6 +8,7 @@ const earlier = new Date('2026-11-20T10:00:00Z');
 
 const level = (position: number, approvers: string[], quorum = 1): Level => ({
   relationshipId: 'acme',
+  ladder: '',
   position,
   name: `Level ${position}`,
   quorum,

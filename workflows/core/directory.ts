@@ -21,9 +21,11 @@ export type PlatformIdentity =
   | { platform: 'slack'; userId: string }
   | { platform: 'teams'; aadObjectId: string };
 
+/** `ladder` picks the escalation levels: the relationship's (`''`) or a goal's own (`goal:<id>`). */
 export async function loadDirectory(
   db: Executor,
   relationshipId: string,
+  ladder = '',
 ): Promise<RelationshipDirectory | undefined> {
   const [relationship] = await db
     .select()
@@ -38,7 +40,13 @@ export async function loadDirectory(
   const levelRows = await db
     .select()
     .from(escalationLevels)
-    .where(and(eq(escalationLevels.relationshipId, relationshipId), isNull(escalationLevels.retiredAt)))
+    .where(
+      and(
+        eq(escalationLevels.relationshipId, relationshipId),
+        eq(escalationLevels.ladder, ladder),
+        isNull(escalationLevels.retiredAt),
+      ),
+    )
     .orderBy(asc(escalationLevels.position));
   const roleRows = await db
     .select()
@@ -46,7 +54,9 @@ export async function loadDirectory(
     .where(and(eq(roles.relationshipId, relationshipId), isNull(roles.retiredAt)));
   const approversOf = (position: number) =>
     roleRows
-      .filter((role) => role.role === 'approver' && role.scope === `level:${position}`)
+      .filter(
+        (role) => role.role === 'approver' && role.scope === `${ladder ? `${ladder}:` : ''}level:${position}`,
+      )
       .map((role) => role.personId)
       .sort();
   return {

@@ -1,10 +1,11 @@
 import { and, eq } from 'drizzle-orm';
 import { escalationDecisions, escalations } from '../../db/schema/escalations';
 import type { Clock } from '../core/clock';
-import { loadDirectory, type PlatformIdentity, type RelationshipDirectory } from '../core/directory';
+import type { PlatformIdentity, RelationshipDirectory } from '../core/directory';
 import type { Notice } from '../core/notice';
 import type { UnitOfWork, Work } from '../core/unit-of-work';
 import { loadAbsences } from './absences';
+import { escalationDirectory } from './escalation-directory';
 import { audit, cancelSla, lockEscalation, moveUp, refreshMessages, tell } from './escalation-engine';
 import { EscalationError } from './escalation-errors';
 import {
@@ -64,7 +65,8 @@ export async function decideEscalation(
   return deps.unitOfWork(async (work) => {
     const now = deps.clock.now();
     const escalation = await lockEscalation(work.tx, input.escalationId);
-    const directory = escalation && (await loadDirectory(work.tx, escalation.relationshipId));
+    const directory =
+      escalation && (await escalationDirectory(work.tx, escalation.relationshipId, escalation.goalId));
     if (!escalation || !directory) {
       throw new EscalationError(
         'unknown_escalation',

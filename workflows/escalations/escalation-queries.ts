@@ -6,6 +6,7 @@ import type { Clock } from '../core/clock';
 import { findMemberships, loadDirectory, type PlatformIdentity } from '../core/directory';
 import { formatInZone, formatSpan } from '../core/time-format';
 import { loadAbsences } from './absences';
+import { escalationDirectory } from './escalation-directory';
 import { topic } from './escalation-engine';
 import { EscalationError } from './escalation-errors';
 import { nameOf, reference } from './escalation-notices';
@@ -44,7 +45,10 @@ export async function listEscalations(db: Executor, clock: Clock, actor: Platfor
     for (const escalation of open) {
       const line = `${reference(escalation.id)} ${escalation.title} (level ${escalation.level}, ${escalation.severity}, open ${formatSpan((now.getTime() - escalation.createdAt.getTime()) / 1000)})`;
       if (escalation.raisedBy === personId) mine.push(line);
-      const level = directory.levels.find((candidate) => candidate.position === escalation.level);
+      const ladder = escalation.goalId
+        ? await escalationDirectory(db, relationshipId, escalation.goalId)
+        : directory;
+      const level = ladder?.levels.find((candidate) => candidate.position === escalation.level);
       const route = level && routeLevel(level, escalation.raisedBy, absent, now);
       const isDecider = route && deciderFor(route, personId);
       const alreadyDecided = decided.some(
@@ -73,7 +77,7 @@ export async function showEscalation(
       `There is no escalation ${reference(escalationId)} in your relationships.`,
     );
   }
-  const directory = await loadDirectory(db, escalation.relationshipId);
+  const directory = await escalationDirectory(db, escalation.relationshipId, escalation.goalId);
   if (!directory)
     throw new EscalationError('unknown_escalation', `There is no escalation ${reference(escalationId)}.`);
   const zone = directory.people.get(membership.personId)?.timezone ?? directory.relationship.timezone;

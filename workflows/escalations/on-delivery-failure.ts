@@ -1,7 +1,8 @@
 import { eq } from 'drizzle-orm';
 import { escalations } from '../../db/schema/escalations';
 import type { DeliveryFailureHandler } from '../core/deliver-notice';
-import { directMessageTo, loadDirectory } from '../core/directory';
+import { directMessageTo } from '../core/directory';
+import { escalationDirectory } from './escalation-directory';
 import { tell } from './escalation-engine';
 import { nameOf, reference } from './escalation-notices';
 
@@ -12,7 +13,8 @@ import { nameOf, reference } from './escalation-notices';
 export const onEscalationDeliveryFailure: DeliveryFailureHandler = async (failure, work) => {
   const escalationId = Number(failure.topic.split(':')[1]);
   const [escalation] = await work.tx.select().from(escalations).where(eq(escalations.id, escalationId));
-  const directory = escalation && (await loadDirectory(work.tx, escalation.relationshipId));
+  const directory =
+    escalation && (await escalationDirectory(work.tx, escalation.relationshipId, escalation.goalId));
   if (!escalation || !directory) return;
   const executive = directory.executive ? directory.people.get(directory.executive) : undefined;
   const executiveAddress = executive && JSON.stringify(directMessageTo(executive));

@@ -1,8 +1,8 @@
 import { eq } from 'drizzle-orm';
 import { escalations } from '../../db/schema/escalations';
 import type { Clock } from '../core/clock';
-import { loadDirectory } from '../core/directory';
 import type { TimerHandler } from '../core/timers';
+import { escalationDirectory } from './escalation-directory';
 import {
   audit,
   briefExecutive,
@@ -24,7 +24,7 @@ export function onSlaBreach(clock: Clock): TimerHandler {
     const { escalationId, level } = timer.payload as { escalationId: number; level: number };
     const escalation = await lockEscalation(work.tx, escalationId);
     if (escalation?.status !== 'open' || escalation.level !== level) return;
-    const directory = await loadDirectory(work.tx, escalation.relationshipId);
+    const directory = await escalationDirectory(work.tx, escalation.relationshipId, escalation.goalId);
     if (!directory) return;
     const now = clock.now();
     const moved = await moveUp(work, escalation, directory, { kind: 'sla_breached' }, now);

@@ -2,9 +2,10 @@ import { and, eq, isNull } from 'drizzle-orm';
 import { escalations } from '../../db/schema/escalations';
 import { goals } from '../../db/schema/goals';
 import type { Clock } from '../core/clock';
-import { loadDirectory, type RelationshipDirectory } from '../core/directory';
+import type { RelationshipDirectory } from '../core/directory';
 import type { UnitOfWork } from '../core/unit-of-work';
 import { loadAbsences } from './absences';
+import { escalationDirectory } from './escalation-directory';
 import {
   audit,
   briefExecutive,
@@ -44,7 +45,7 @@ export async function raiseEscalation(
   const fields = parsed.data;
   return deps.unitOfWork(async (work) => {
     const now = deps.clock.now();
-    const directory = await loadDirectory(work.tx, input.relationshipId);
+    const directory = await escalationDirectory(work.tx, input.relationshipId, fields.goalId);
     if (!directory)
       throw new EscalationError(
         'unknown_relationship',

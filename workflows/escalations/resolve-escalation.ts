@@ -1,8 +1,9 @@
 import { eq } from 'drizzle-orm';
 import { escalations } from '../../db/schema/escalations';
 import type { Clock } from '../core/clock';
-import { findMemberships, loadDirectory, type PlatformIdentity } from '../core/directory';
+import { findMemberships, type PlatformIdentity } from '../core/directory';
 import type { UnitOfWork } from '../core/unit-of-work';
+import { escalationDirectory } from './escalation-directory';
 import { audit, cancelSla, lockEscalation, refreshMessages, tell } from './escalation-engine';
 import { EscalationError } from './escalation-errors';
 import { nameOf, reference } from './escalation-notices';
@@ -27,7 +28,10 @@ export async function resolveEscalation(
     const escalation = await lockEscalation(work.tx, input.escalationId);
     const memberships = await findMemberships(work.tx, input.actor);
     const membership = memberships.find((m) => m.relationshipId === escalation?.relationshipId);
-    const directory = escalation && membership && (await loadDirectory(work.tx, escalation.relationshipId));
+    const directory =
+      escalation &&
+      membership &&
+      (await escalationDirectory(work.tx, escalation.relationshipId, escalation.goalId));
     const ref = reference(input.escalationId);
     if (!escalation || !membership || !directory) {
       throw new EscalationError('unknown_escalation', `There is no escalation ${ref} in your relationships.`);

@@ -1,3 +1,4 @@
+import { laddersOf } from './governance-ladders';
 import {
   type GovernanceProblem,
   type Locate,
@@ -50,20 +51,21 @@ function checkRelationship(
 
   const { escalation } = relationship;
   reference(escalation.executive, [...at, 'escalation', 'executive']);
-  escalation.levels.forEach((level, index) => {
-    const levelPath = [...at, 'escalation', 'levels', index];
-    list(level.approvers, [...levelPath, 'approvers']);
-    const approvers = new Set(level.approvers).size;
-    if (typeof level.quorum === 'number' && approvers > 0 && level.quorum > approvers) {
-      problems.push(
-        problemAt(
-          locate,
-          [...levelPath, 'quorum'],
-          `quorum ${level.quorum} is more than the ${approvers} approver${approvers === 1 ? '' : 's'} of this level`,
-        ),
-      );
-    }
-  });
+  for (const ladder of laddersOf(relationship, at))
+    ladder.levels.forEach((level, index) => {
+      const levelPath = [...ladder.path, index];
+      list(level.approvers, [...levelPath, 'approvers']);
+      const approvers = new Set(level.approvers).size;
+      if (typeof level.quorum === 'number' && approvers > 0 && level.quorum > approvers) {
+        problems.push(
+          problemAt(
+            locate,
+            [...levelPath, 'quorum'],
+            `quorum ${level.quorum} is more than the ${approvers} approver${approvers === 1 ? '' : 's'} of this level`,
+          ),
+        );
+      }
+    });
   relationship.goals.forEach((goal, index) => {
     reference(goal.owner, [...at, 'goals', index, 'owner']);
   });

@@ -85,7 +85,16 @@ const escalationSchema = z.strictObject({
   business_hours: businessHoursSchema.optional(),
 });
 
-const goalSchema = z.strictObject({ id: slug, title: text, owner: personRef });
+const goalSchema = z.strictObject({
+  id: slug,
+  title: text,
+  owner: personRef,
+  /** Escalations about this goal climb these levels instead of the relationship's. */
+  escalation_levels: z
+    .array(levelSchema)
+    .min(1, 'list at least one level, or leave escalation_levels out')
+    .optional(),
+});
 
 const reviewSchema = z
   .strictObject({

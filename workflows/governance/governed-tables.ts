@@ -76,8 +76,8 @@ export const governedTables: GovernedTable[] = [
   {
     entity: 'level',
     table: escalationLevels,
-    keyColumns: ['relationshipId', 'position'],
-    key: (row) => String(row.position),
+    keyColumns: ['relationshipId', 'ladder', 'position'],
+    key: (row) => (row.ladder ? `${row.ladder}/${row.position}` : String(row.position)),
     fields: [
       field('name'),
       field('quorum', 'quorum', (value) => (value === 0 ? 'all' : plain(value))),
@@ -159,17 +159,23 @@ export function declaredRows(file: GovernanceFile): Map<GovernedEntity, Row[]> {
       });
     }
     const { escalation } = relationship;
-    escalation.levels.forEach((level, index) => {
-      const position = index + 1;
-      add('level', {
-        relationshipId,
-        position,
-        name: level.name,
-        quorum: level.quorum === 'all' ? 0 : level.quorum,
-        respondWithinSeconds: level.respond_within,
+    const ladder = (name: string, levels: typeof escalation.levels) =>
+      levels.forEach((level, index) => {
+        const position = index + 1;
+        add('level', {
+          relationshipId,
+          ladder: name,
+          position,
+          name: level.name,
+          quorum: level.quorum === 'all' ? 0 : level.quorum,
+          respondWithinSeconds: level.respond_within,
+        });
+        role('approver', `${name ? `${name}:` : ''}level:${position}`, level.approvers);
       });
-      role('approver', `level:${position}`, level.approvers);
-    });
+    ladder('', escalation.levels);
+    for (const goal of relationship.goals) {
+      if (goal.escalation_levels) ladder(`goal:${goal.id}`, goal.escalation_levels);
+    }
     role('executive', 'relationship', [escalation.executive]);
     for (const review of relationship.reviews) {
       add('review', {

@@ -1,3 +1,4 @@
+import { laddersOf } from './governance-ladders';
 import { type GovernanceProblem, type Locate, type PathSegment, problemAt } from './governance-problem';
 import type { GovernanceFile, GovernancePerson, GovernanceRelationship } from './governance-schema';
 import { type ParsedGovernance, parseGovernance, sortByLine } from './parse-governance';
@@ -11,32 +12,36 @@ function peopleById(relationship: GovernanceRelationship): Map<string, Governanc
 }
 
 const levelWithoutApprover: Rule = (relationship, at, locate) =>
-  relationship.escalation.levels.flatMap((level, index) =>
-    level.approvers.length === 0
-      ? [
-          problemAt(
-            locate,
-            [...at, 'escalation', 'levels', index, 'approvers'],
-            `level ${index + 1} "${level.name}" has no approver`,
-          ),
-        ]
-      : [],
+  laddersOf(relationship, at).flatMap((ladder) =>
+    ladder.levels.flatMap((level, index) =>
+      level.approvers.length === 0
+        ? [
+            problemAt(
+              locate,
+              [...ladder.path, index, 'approvers'],
+              `level ${index + 1} "${level.name}" has no approver`,
+            ),
+          ]
+        : [],
+    ),
   );
 
 const approverWithoutIdentity: Rule = (relationship, at, locate) => {
   const people = peopleById(relationship);
-  return relationship.escalation.levels.flatMap((level, levelIndex) =>
-    level.approvers.flatMap((personId, index) =>
-      reachable(people.get(personId))
-        ? []
-        : [
-            problemAt(
-              locate,
-              [...at, 'escalation', 'levels', levelIndex, 'approvers', index],
-              `approver "${personId}" has no Slack or Teams identity, so the bot cannot ask them: ` +
-                `give person "${personId}" a slack or teams id`,
-            ),
-          ],
+  return laddersOf(relationship, at).flatMap((ladder) =>
+    ladder.levels.flatMap((level, levelIndex) =>
+      level.approvers.flatMap((personId, index) =>
+        reachable(people.get(personId))
+          ? []
+          : [
+              problemAt(
+                locate,
+                [...ladder.path, levelIndex, 'approvers', index],
+                `approver "${personId}" has no Slack or Teams identity, so the bot cannot ask them: ` +
+                  `give person "${personId}" a slack or teams id`,
+              ),
+            ],
+      ),
     ),
   );
 };

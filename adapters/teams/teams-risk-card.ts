@@ -1,0 +1,118 @@
+import type { Attachment } from 'botbuilder';
+import { IMPACTS, LIKELIHOODS, MITIGATION_MAX, TITLE_MAX } from '../../workflows/risks/index';
+import { escapeCardMarkdown } from './teams-escape';
+
+export const ADD_RISK_VERB = 'risk.add';
+/** Input ids equal the workflow's field names; Teams merges each input into the action data by id. */
+export const FIELD = {
+  title: 'title',
+  likelihood: 'likelihood',
+  impact: 'impact',
+  owner: 'owner',
+  mitigation: 'mitigation',
+  reviewDate: 'reviewDate',
+  relationship: 'relationship',
+} as const;
+
+type Option = { value: string; label: string };
+export type RiskFormValues = Partial<Record<keyof typeof FIELD, string>>;
+
+// Teams shows at most this many choices comfortably; governance files stay far below it.
+const CHOICES_MAX = 100;
+
+const choices = (options: Option[]) =>
+  options.slice(0, CHOICES_MAX).map(({ value, label }) => ({ title: label, value }));
+const levels = (names: readonly string[]) =>
+  names.map((name, index) => ({ title: `${index + 1} · ${name}`, value: String(index + 1) }));
+
+/**
+ * The `risk add` form as an Adaptive Card 1.5. Inputs and choices show plain text, so typed values go
+ * back as they were; only the error TextBlock passes through the markdown escaper. The action data
+ * carries the relationship when only one was offered, as Slack's private_metadata does.
+ */
+export function addRiskCard(input: {
+  values?: RiskFormValues;
+  relationships: Option[];
+  people: Option[];
+  error?: { field: string; message: string };
+}): Attachment {
+  const values = input.values ?? {};
+  const errorField = input.error && input.error.field in FIELD ? input.error.field : FIELD.title;
+  const body: Record<string, unknown>[] = [
+    { type: 'TextBlock', text: 'Add a risk', weight: 'Bolder', size: 'Medium', wrap: true },
+  ];
+  const add = (field: keyof typeof FIELD, element: Record<string, unknown>) => {
+    const max = typeof element.maxLength === 'number' ? element.maxLength : undefined;
+    const value = values[field]?.slice(0, max);
+    body.push({ id: field, ...element, ...(value ? { value } : {}) });
+    if (input.error && errorField === field) {
+      body.push({
+        type: 'TextBlock',
+        text: escapeCardMarkdown(input.error.message),
+        color: 'Attention',
+        wrap: true,
+      });
+    }
+  };
+  const choiceSet = (label: string, options: { title: string; value: string }[]) => ({
+    type: 'Input.ChoiceSet',
+    label,
+    style: 'compact',
+    isRequired: true,
+    errorMessage: `Choose the ${label.toLowerCase()}.`,
+    choices: options,
+  });
+  add(FIELD.title, {
+    type: 'Input.Text',
+    label: 'Title',
+    isRequired: true,
+    errorMessage: 'Give the risk a title.',
+    maxLength: TITLE_MAX,
+  });
+  add(FIELD.likelihood, choiceSet('Likelihood', levels(LIKELIHOODS)));
+  add(FIELD.impact, choiceSet('Impact', levels(IMPACTS)));
+  add(FIELD.owner, choiceSet('Owner', choices(input.people)));
+  add(FIELD.mitigation, {
+    type: 'Input.Text',
+    label: 'Mitigation',
+    isMultiline: true,
+    maxLength: MITIGATION_MAX,
+  });
+  add(FIELD.reviewDate, { type: 'Input.Date', label: 'Review date (the owner is reminded at 09:00)' });
+  if (input.relationships.length > 1) {
+    add(FIELD.relationship, choiceSet('Relationship', choices(input.relationships)));
+  }
+  const only = input.relationships.length === 1 ? (input.relationships[0]?.value ?? '') : '';
+  const data = { action: ADD_RISK_VERB, value: only };
+  return {
+    contentType: 'application/vnd.microsoft.card.adaptive',
+    content: {
+      type: 'AdaptiveCard',
+      $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
+      version: '1.5',
+      fallbackText: 'Add a risk',
+      body,
+      actions: [
+        {
+          type: 'Action.Execute',
+          title: 'Add',
+          verb: ADD_RISK_VERB,
+          data,
+          style: 'positive',
+          fallback: { type: 'Action.Submit', title: 'Add', data },
+        },
+      ],
+    },
+  };
+}
+
+/** The submitted form: the action data with the inputs merged in. */
+export function readAddRiskCard(data: Record<string, unknown>) {
+  const values: RiskFormValues = {};
+  for (const field of Object.values(FIELD)) {
+    const value = data[field];
+    if (typeof value === 'string' && value !== '') values[field] = value;
+  }
+  const only = typeof data.value === 'string' && data.value !== '' ? data.value : undefined;
+  return { values, relationshipId: values.relationship ?? only };
+}

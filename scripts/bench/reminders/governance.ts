@@ -1,0 +1,60 @@
+/**
+ * The governance file of the reminders bench: one relationship, one one-off review per reminder,
+ * each with one Slack attendee and `remind_before: [1h]`, so reminder i is due at `dueAt(i)` and
+ * its meeting starts an hour later (its start and end timers stay out of the measured window).
+ */
+const REMIND_BEFORE_MS = 3_600_000;
+/** Attendees rotate over this many Slack users (one relationship holds them all). */
+const PEOPLE = 100;
+
+export type ReminderPlan = {
+  count: number;
+  /** When the first reminder is due (epoch ms); the others follow evenly over `windowMs`. */
+  firstDueAt: number;
+  windowMs: number;
+};
+
+export const dueAt = (plan: ReminderPlan, i: number) =>
+  plan.firstDueAt + Math.floor((i * plan.windowMs) / plan.count);
+
+const pad = (i: number) => String(i).padStart(5, '0');
+export const reviewTitle = (i: number) => `Bench reminder ${pad(i)}`;
+export const attendeeSlackId = (i: number) => `U0B${pad(i % PEOPLE)}`;
+
+/** Which reminder a DM's text is about, and whether it is the reminder or the organiser's tally. */
+export function parseDm(text: string): { index: number; kind: 'reminder' | 'tally' } | undefined {
+  const match = /^Bench reminder (\d+)(:| starts)/.exec(text);
+  if (!match) return undefined;
+  return { index: Number(match[1]), kind: match[2] === ':' ? 'tally' : 'reminder' };
+}
+
+export function governanceYaml(plan: ReminderPlan): string {
+  const people = Array.from(
+    { length: PEOPLE },
+    (_, i) =>
+      `      - { id: p${pad(i)}, name: Person ${pad(i)}, side: client, slack: ${attendeeSlackId(i)} }`,
+  );
+  const reviews = Array.from({ length: plan.count }, (_, i) => {
+    const start = new Date(dueAt(plan, i) + REMIND_BEFORE_MS).toISOString();
+    return (
+      `      - { id: r${pad(i)}, title: ${reviewTitle(i)}, start: "${start}", duration: 30m, ` +
+      `attendees: [p${pad(i % PEOPLE)}], remind_before: [1h] }`
+    );
+  });
+  return [
+    'relationships:',
+    '  - id: bench',
+    '    name: Reminder bench',
+    '    client: Client',
+    '    provider: Provider',
+    '    timezone: Europe/London',
+    '    people:',
+    ...people,
+    '    escalation:',
+    `      executive: p${pad(0)}`,
+    `      levels: [{ name: Delivery, approvers: [p${pad(0)}], respond_within: 4h }]`,
+    '    reviews:',
+    ...reviews,
+    '',
+  ].join('\n');
+}

@@ -1,0 +1,124 @@
+/**
+ * The reminders section of `npm run bench`: reminders due within one window, fired by two Accord
+ * worker processes, beside raw BullMQ delayed jobs on the same schedule run by two worker processes.
+ * Loopback only: Postgres and Redis as the tests use them (Redis logical database 11, which it
+ * flushes before and after each part, refusing if anything else has written there).
+ *
+ *   BENCH_REMINDERS=10000  BENCH_REMINDER_WINDOW_SECONDS=60  BENCH_REMINDER_DRAIN_SECONDS=120
+ *   BENCH_REMINDER_LEAD_SECONDS (default grows with the count: the bots apply the file and set
+ *   every timer before the first one is due)
+ */
+import { loadavg } from 'node:os';
+import { performance } from 'node:perf_hooks';
+import { testRedisUrl } from '../../../test/support/redis';
+import { type AccordResult, runAccordReminders } from './accord';
+import { runBaseline } from './baseline';
+import type { Outcome } from './outcome';
+import {
+  latenessTable,
+  reminderVerdict,
+  setupLine,
+  stageTable,
+  timelineTable,
+  topStatements,
+} from './report';
+
+/** A logical database no test uses: both parts run in it one after the other, and it is flushed. */
+const REDIS_DB = 11;
+const BASELINE_LEAD_MS = 5000;
+
+function numberFrom(name: string, fallback: number): number {
+  const value = Number(process.env[name] ?? fallback);
+  if (!Number.isFinite(value) || value <= 0) throw new Error(`${name} must be a positive number`);
+  return value;
+}
+
+/** Measured on a 2-core machine: starting up syncs every series, in time that grows with its square. */
+const defaultLeadSeconds = (count: number) => Math.round(40 + 5e-6 * count * count);
+
+export type ReminderSettings = { count: number; windowMs: number; drainMs: number; leadMs: number };
+
+/** Read (and checked) before any section runs, so a typo fails at once. */
+export function reminderSettings(): ReminderSettings {
+  const count = Math.round(numberFrom('BENCH_REMINDERS', 10_000));
+  return {
+    count,
+    windowMs: numberFrom('BENCH_REMINDER_WINDOW_SECONDS', 60) * 1000,
+    drainMs: numberFrom('BENCH_REMINDER_DRAIN_SECONDS', 120) * 1000,
+    leadMs: numberFrom('BENCH_REMINDER_LEAD_SECONDS', defaultLeadSeconds(count)) * 1000,
+  };
+}
+
+export async function runRemindersBench(settings: ReminderSettings): Promise<void> {
+  const { count, windowMs, drainMs, leadMs } = settings;
+  console.log(
+    `Accord reminders benchmark: ${count} reminders due evenly over ${windowMs / 1000} s, one Slack DM each; ` +
+      `two bot processes (ROLE=all, ROLE=worker) launched ${leadMs / 1000} s before the first is due; ` +
+      `raw BullMQ baseline: the same schedule, two worker processes; lost: nothing ${drainMs / 1000} s ` +
+      'after the last due instant\n',
+  );
+  const step = async <T>(what: string, run: () => Promise<T>): Promise<T> => {
+    const began = performance.now();
+    const result = await run();
+    const seconds = ((performance.now() - began) / 1000).toFixed(0);
+    // The machine may be shared: a load well above its CPU count makes every number worse.
+    console.log(
+      `  measured ${what} (${seconds} s; load average over 1 min at the end: ${loadavg()[0]?.toFixed(1)})`,
+    );
+    return result;
+  };
+  const baseline: Outcome = await step('raw BullMQ', () =>
+    runBaseline({
+      redisUrl: testRedisUrl(REDIS_DB),
+      count,
+      windowMs,
+      leadMs: BASELINE_LEAD_MS,
+      drainMs,
+    }),
+  );
+  const accord: AccordResult = await step('accord', () =>
+    runAccordReminders({ redisUrl: testRedisUrl(REDIS_DB), count, windowMs, leadMs, drainMs }),
+  );
+  console.log(setupLine(accord));
+
+  console.log('\nreminder lateness (due instant -> event)');
+  console.log(latenessTable(baseline, accord, drainMs));
+  console.log(
+    '  bullmq: a job starting in a worker; reminder DM: chat.postMessage reaching the fake Slack;\n' +
+      '  timer fired: timers.fired_at; tally: the organiser\'s "who is coming" DM each first reminder\n' +
+      '  also sends. dup: arrivals beyond the first; lost: none by the bound (>bound in the percentiles)',
+  );
+  console.log('\nstages of a reminder (accord)');
+  console.log(stageTable(accord));
+  console.log(
+    '\ntimeline (accord), 10 s buckets from the first due instant; the last 5 columns: sampled maxima',
+  );
+  console.log(timelineTable(accord));
+  const samples = accord.sampling.samples.length;
+  console.log(
+    `\n${topStatements('postgres statements waiting on a lock', accord.sampling.waiting, samples)}`,
+  );
+  console.log(
+    topStatements('statements of transactions open longer than 5 s', accord.sampling.longRunning, samples),
+  );
+  const long = [...accord.sampling.longTransactions.values()].sort((a, b) => b - a);
+  console.log(
+    `  ${long.length} transactions seen open longer than 5 s; the longest seen open: ` +
+      `${
+        long
+          .slice(0, 8)
+          .map((s) => `${s.toFixed(0)} s`)
+          .join(', ') || '-'
+      }`,
+  );
+  const { outbox, otherCalls } = accord;
+  console.log(
+    `\noutbox: ${outbox.rows} rows, ${outbox.sent} sent, ${outbox.failed} failed, ${outbox.retried} retried; ` +
+      `other Slack calls: ${JSON.stringify(otherCalls)}`,
+  );
+  if (accord.botLog.length > 0) {
+    console.log('\nwhat the bots logged at warn and above');
+    for (const [line, n] of accord.botLog) console.log(`  ${n} x ${line}`);
+  }
+  console.log(`\n${reminderVerdict(accord, drainMs)}`);
+}
