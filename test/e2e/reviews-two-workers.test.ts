@@ -12,7 +12,7 @@ import { waitFor } from '../support/wait';
 const redisUrl = testRedisUrl(10);
 const ATTENDEES = ['U0ANN', 'U0BEN', 'U0CAT', 'U0DAN'];
 
-describe('reminders with two worker processes and a lost Redis', () => {
+describe('reminders with two worker processes, a crash and a lost Redis', () => {
   let database: TestDatabase;
   let slack: Awaited<ReturnType<typeof startFakeSlack>>;
   const bots: RunningBot[] = [];
@@ -30,7 +30,7 @@ describe('reminders with two worker processes and a lost Redis', () => {
     await database?.drop();
   });
 
-  it('sends each reminder exactly once, even after Redis is flushed before it is due', async () => {
+  it('sends each reminder exactly once, even when one process is killed and Redis is flushed before it is due', async () => {
     const start = new Date(Math.ceil((Date.now() + 30_000) / 1000) * 1000);
     const governanceFile = await writeGovernanceFile(`
 relationships:
@@ -67,6 +67,10 @@ ${ATTENDEES.map((id, index) => `      - { id: p${index}, name: Person ${index}, 
     bots.push(first, second);
     await Promise.all([first.ready, second.ready]);
 
+    // One process dies without warning and Redis loses everything: the survivor still sends every
+    // reminder, once.
+    first.child.kill('SIGKILL');
+    await first.exit;
     const redis = new Redis(redisUrl);
     await redis.flushdb();
     await redis.quit();
