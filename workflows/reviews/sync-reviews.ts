@@ -43,9 +43,11 @@ export async function syncSeries(
     };
     for (const offset of series.remindBeforeSeconds) {
       const dueAt = new Date(startsAt.getTime() - offset * 1000);
-      if (dueAt.getTime() <= now.getTime()) continue;
       const id = occurrenceTimerId(series, startsAt, `remind.${offset}`);
+      // A reminder already due but not yet sent (the bot was down a moment) still goes, late;
+      // one whose time passed before it was ever scheduled is not invented.
       keep.push(id);
+      if (dueAt.getTime() <= now.getTime()) continue;
       await work.scheduleTimer({
         id,
         name: REVIEW_REMINDER,
