@@ -1,4 +1,5 @@
 import type { types } from '@slack/bolt';
+import { ITEM_TITLE_MAX, TEXT_MAX } from '../../workflows/reviews/index';
 
 export const AGENDA_VIEW = 'review.agenda_item';
 export const MINUTES_VIEW = 'review.minutes';
@@ -39,19 +40,19 @@ const modal = (
 
 export const agendaItemView = (occurrenceId: number) =>
   modal(AGENDA_VIEW, 'Add agenda item', occurrenceId, [
-    text('title', 'Title', { max: 150 }),
-    text('description', 'Description', { multiline: true, optional: true, max: 3000 }),
+    text('title', 'Title', { max: ITEM_TITLE_MAX }),
+    text('description', 'Description', { multiline: true, optional: true, max: TEXT_MAX }),
   ]);
 
 export const minutesView = (occurrenceId: number, title: string) =>
   modal(MINUTES_VIEW, 'Minutes', occurrenceId, [
-    { type: 'section', text: { type: 'plain_text', text: title.slice(0, 3000) } },
-    text('notes', 'Notes', { multiline: true, optional: true, max: 3000 }),
-    text('decisions', 'Decisions', { multiline: true, optional: true, max: 3000 }),
+    { type: 'section', text: { type: 'plain_text', text: title.slice(0, TEXT_MAX) } },
+    text('notes', 'Notes', { multiline: true, optional: true, max: TEXT_MAX }),
+    text('decisions', 'Decisions', { multiline: true, optional: true, max: TEXT_MAX }),
     text('actionItems', 'Action items', {
       multiline: true,
       optional: true,
-      max: 3000,
+      max: TEXT_MAX,
       hint: 'One per line: title | owner | due date (YYYY-MM-DD). Each joins the issue list.',
     }),
   ]);

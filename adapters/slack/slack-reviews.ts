@@ -1,5 +1,5 @@
 import type { App, BlockAction, ButtonAction } from '@slack/bolt';
-import { chooseRelationship, type PlatformIdentity } from '../../workflows/core/directory';
+import { chooseRelationship, findMemberships, type PlatformIdentity } from '../../workflows/core/directory';
 import {
   addAgendaItem,
   callOffNext,
@@ -29,6 +29,10 @@ export function registerSlackReviews(app: App, deps: CommandDeps) {
     const actor = identity(command.user_id);
     const parsed = parseReviewCommand(command.text);
     try {
+      const needsDirectory = parsed.kind === 'next' || parsed.kind === 'agenda' || parsed.kind === 'minutes';
+      if (needsDirectory && (await findMemberships(deps.db, actor)).length === 0) {
+        return await ack(private_(notInDirectory('Slack user')));
+      }
       switch (parsed.kind) {
         case 'help':
           return await ack(private_(reviewHelp('/review', SCHEDULE_FORMS)));

@@ -1,12 +1,11 @@
 import type { Attachment } from 'botbuilder';
+import { ITEM_TITLE_MAX, TEXT_MAX } from '../../workflows/reviews/index';
 import { escapeCardMarkdown } from './teams-escape';
 
 export const AGENDA_SAVE_VERB = 'review.agenda.save';
 export const MINUTES_SAVE_VERB = 'review.minutes.save';
 
 // The same limits as the review workflow's validation, so the client stops typing where it would refuse.
-const TITLE_MAX = 150;
-const TEXT_MAX = 3000;
 
 export type FormError = { field: string; message: string };
 export type FormValues = Record<string, string | undefined>;
@@ -21,7 +20,7 @@ type Field = {
 };
 
 const AGENDA_FIELDS: Field[] = [
-  { id: 'title', label: 'Title', max: TITLE_MAX, required: true },
+  { id: 'title', label: 'Title', max: ITEM_TITLE_MAX, required: true },
   { id: 'description', label: 'Description', max: TEXT_MAX, multiline: true },
 ];
 
