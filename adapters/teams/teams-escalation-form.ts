@@ -1,6 +1,6 @@
 import type { Attachment } from 'botbuilder';
 import { DESCRIPTION_MAX, TITLE_MAX } from '../../workflows/escalations/index';
-import { escapeCardMarkdown } from './teams-escape';
+import { adaptiveCard, errorBlock, executeAction, headingBlock, readFormValues } from './teams-card-kit';
 
 export const RAISE_VERB = 'escalation.raise';
 /** Input ids; Teams merges each input's value into the action data under its id. */
@@ -31,7 +31,7 @@ const choices = (options: Option[]) =>
 
 /**
  * The `escalate` form as an Adaptive Card 1.5. Inputs and choices show plain text, never markdown,
- * so they carry values as typed; only TextBlocks (the error) go through the markdown escaper. The
+ * so they carry values as typed; only TextBlocks go through the markdown escaper. The
  * action data carries the relationship when only one was offered, as Slack's private_metadata does.
  */
 export function raiseEscalationCard(input: {
@@ -42,19 +42,10 @@ export function raiseEscalationCard(input: {
 }): Attachment {
   const values = input.values ?? {};
   const errorField = input.error && input.error.field in FIELD ? input.error.field : FIELD.title;
-  const body: Record<string, unknown>[] = [
-    { type: 'TextBlock', text: 'Raise an escalation', weight: 'Bolder', size: 'Medium', wrap: true },
-  ];
+  const body: Record<string, unknown>[] = [headingBlock('Raise an escalation')];
   const add = (field: string, element: Record<string, unknown>) => {
     body.push({ id: field, ...element });
-    if (input.error && errorField === field) {
-      body.push({
-        type: 'TextBlock',
-        text: escapeCardMarkdown(input.error.message),
-        color: 'Attention',
-        wrap: true,
-      });
-    }
+    if (input.error && errorField === field) body.push(errorBlock(input.error.message));
   };
   add(FIELD.title, {
     type: 'Input.Text',
@@ -101,47 +92,20 @@ export function raiseEscalationCard(input: {
     });
   }
   const only = input.relationships.length === 1 ? (input.relationships[0]?.value ?? '') : '';
-  const data = { action: RAISE_VERB, value: only };
-  return {
-    contentType: 'application/vnd.microsoft.card.adaptive',
-    content: {
-      type: 'AdaptiveCard',
-      $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
-      version: '1.5',
-      fallbackText: 'Raise an escalation',
-      body,
-      actions: [
-        {
-          type: 'Action.Execute',
-          title: 'Raise',
-          verb: RAISE_VERB,
-          data,
-          style: 'positive',
-          fallback: { type: 'Action.Submit', title: 'Raise', data },
-        },
-      ],
-    },
-  };
+  return adaptiveCard({
+    fallbackText: 'Raise an escalation',
+    body,
+    actions: [executeAction({ title: 'Raise', verb: RAISE_VERB, value: only, style: 'positive' })],
+  });
 }
-
-const text = (data: Record<string, unknown>, key: string) => {
-  const value = data[key];
-  return typeof value === 'string' && value !== '' ? value : undefined;
-};
 
 /** The submitted form: the action data with the inputs merged in. */
 export function readRaiseForm(data: Record<string, unknown>) {
-  const values: RaiseFormValues = {
-    title: text(data, FIELD.title),
-    description: text(data, FIELD.description),
-    severity: text(data, FIELD.severity),
-    goal: text(data, FIELD.goal),
-    relationship: text(data, FIELD.relationship),
-  };
+  const { values, relationshipId } = readFormValues(data, Object.values(FIELD));
   const goal = values.goal;
   return {
     values,
-    relationshipId: values.relationship ?? text(data, 'value'),
+    relationshipId,
     /** Goal choices carry `<relationship>/<goal>`, since goal ids are unique only per relationship. */
     goal: goal
       ? { relationshipId: goal.split('/')[0] ?? '', goalId: goal.split('/').slice(1).join('/') }

@@ -1,6 +1,6 @@
 import type { Attachment } from 'botbuilder';
 import { DESCRIPTION_MAX, MEASURE_MAX, TITLE_MAX } from '../../workflows/goals/index';
-import { escapeCardMarkdown } from './teams-escape';
+import { adaptiveCard, errorBlock, executeAction, headingBlock, readFormValues } from './teams-card-kit';
 
 export const PROPOSE_VERB = 'goal.propose';
 /** Input ids equal the workflow's field names; Teams merges each input's value into the action data. */
@@ -17,7 +17,7 @@ export type ProposeFormValues = Partial<Record<keyof typeof FIELD, string>>;
 
 /**
  * The `goal propose` form as an Adaptive Card 1.5. Inputs show plain text, never markdown, so they
- * carry values as typed; only TextBlocks (the error) go through the markdown escaper. The action
+ * carry values as typed; only TextBlocks go through the markdown escaper. The action
  * data carries the relationship when only one was offered.
  */
 export function proposeGoalCard(input: {
@@ -27,20 +27,11 @@ export function proposeGoalCard(input: {
 }): Attachment {
   const values = input.values ?? {};
   const errorField = input.error && input.error.field in FIELD ? input.error.field : FIELD.title;
-  const body: Record<string, unknown>[] = [
-    { type: 'TextBlock', text: 'Propose a goal', weight: 'Bolder', size: 'Medium', wrap: true },
-  ];
+  const body: Record<string, unknown>[] = [headingBlock('Propose a goal')];
   const add = (field: string, element: Record<string, unknown>) => {
     const value = values[field as keyof ProposeFormValues];
     body.push({ id: field, ...element, ...(value ? { value } : {}) });
-    if (input.error && errorField === field) {
-      body.push({
-        type: 'TextBlock',
-        text: escapeCardMarkdown(input.error.message),
-        color: 'Attention',
-        wrap: true,
-      });
-    }
+    if (input.error && errorField === field) body.push(errorBlock(input.error.message));
   };
   const text = (label: string, max: number, extra: Record<string, unknown> = {}) => ({
     type: 'Input.Text',
@@ -63,36 +54,12 @@ export function proposeGoalCard(input: {
     });
   }
   const only = input.relationships.length === 1 ? (input.relationships[0]?.value ?? '') : '';
-  const data = { action: PROPOSE_VERB, value: only };
-  return {
-    contentType: 'application/vnd.microsoft.card.adaptive',
-    content: {
-      type: 'AdaptiveCard',
-      $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
-      version: '1.5',
-      fallbackText: 'Propose a goal',
-      body,
-      actions: [
-        {
-          type: 'Action.Execute',
-          title: 'Propose',
-          verb: PROPOSE_VERB,
-          data,
-          style: 'positive',
-          fallback: { type: 'Action.Submit', title: 'Propose', data },
-        },
-      ],
-    },
-  };
+  return adaptiveCard({
+    fallbackText: 'Propose a goal',
+    body,
+    actions: [executeAction({ title: 'Propose', verb: PROPOSE_VERB, value: only, style: 'positive' })],
+  });
 }
 
 /** The submitted form: the action data with the inputs merged in. */
-export function readProposeForm(data: Record<string, unknown>) {
-  const values: ProposeFormValues = {};
-  for (const field of Object.values(FIELD)) {
-    const value = data[field];
-    if (typeof value === 'string' && value !== '') values[field] = value;
-  }
-  const fallback = typeof data.value === 'string' && data.value !== '' ? data.value : undefined;
-  return { values, relationshipId: values.relationship ?? fallback };
-}
+export const readProposeForm = (data: Record<string, unknown>) => readFormValues(data, Object.values(FIELD));

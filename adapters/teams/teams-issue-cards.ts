@@ -1,6 +1,13 @@
 import type { Attachment } from 'botbuilder';
 import { ISSUE_DESCRIPTION_MAX, ISSUE_TITLE_MAX, type IssueFields } from '../../workflows/issues/index';
-import { escapeCardMarkdown } from './teams-escape';
+import {
+  adaptiveCard,
+  errorBlock,
+  executeAction,
+  formText,
+  headingBlock,
+  readFormValues,
+} from './teams-card-kit';
 
 export const ADD_ISSUE_VERB = 'issue.add.save';
 export const EDIT_ISSUE_VERB = 'issue.edit.save';
@@ -42,27 +49,12 @@ export function issueFormCard(input: {
 }): Attachment {
   const values = input.values ?? {};
   const errorField = input.error && input.error.field in FIELD ? input.error.field : FIELD.title;
-  const body: Record<string, unknown>[] = [
-    {
-      type: 'TextBlock',
-      text: escapeCardMarkdown(input.heading),
-      weight: 'Bolder',
-      size: 'Medium',
-      wrap: true,
-    },
-  ];
+  const body: Record<string, unknown>[] = [headingBlock(input.heading)];
   const add = (field: keyof typeof FIELD, element: Record<string, unknown>) => {
     const max = typeof element.maxLength === 'number' ? element.maxLength : undefined;
     const value = values[field]?.slice(0, max);
     body.push({ id: field, ...element, ...(value ? { value } : {}) });
-    if (input.error && errorField === field) {
-      body.push({
-        type: 'TextBlock',
-        text: escapeCardMarkdown(input.error.message),
-        color: 'Attention',
-        wrap: true,
-      });
-    }
+    if (input.error && errorField === field) body.push(errorBlock(input.error.message));
   };
   add(FIELD.title, {
     type: 'Input.Text',
@@ -105,36 +97,16 @@ export function issueFormCard(input: {
       choices: choices(relationships),
     });
   }
-  const data = { action: input.verb, value: input.value };
-  return {
-    contentType: 'application/vnd.microsoft.card.adaptive',
-    content: {
-      type: 'AdaptiveCard',
-      $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
-      version: '1.5',
-      fallbackText: input.heading,
-      body,
-      actions: [
-        {
-          type: 'Action.Execute',
-          title: 'Save',
-          verb: input.verb,
-          data,
-          style: 'positive',
-          fallback: { type: 'Action.Submit', title: 'Save', data },
-        },
-      ],
-    },
-  };
+  return adaptiveCard({
+    fallbackText: input.heading,
+    body,
+    actions: [executeAction({ title: 'Save', verb: input.verb, value: input.value, style: 'positive' })],
+  });
 }
 
 /** The submitted form: the action data with the inputs merged in, and the fields as the workflow reads them. */
 export function readIssueForm(data: Record<string, unknown>) {
-  const values: IssueFormValues = {};
-  for (const field of Object.values(FIELD)) {
-    const value = data[field];
-    if (typeof value === 'string' && value !== '') values[field] = value;
-  }
+  const { values } = readFormValues(data, Object.values(FIELD));
   const [ownerRelationship, ...ownerId] = (values.owner ?? '').split('/');
   const fields: IssueFields = {
     title: values.title ?? '',
@@ -147,6 +119,6 @@ export function readIssueForm(data: Record<string, unknown>) {
     values,
     fields,
     ownerRelationship: values.owner ? ownerRelationship : undefined,
-    value: typeof data.value === 'string' && data.value !== '' ? data.value : undefined,
+    value: formText(data, 'value'),
   };
 }

@@ -1,19 +1,12 @@
 import type { Attachment } from 'botbuilder';
 import type { Notice } from '../../workflows/core/notice';
+import { adaptiveCard, executeAction, headingBlock, textBlock } from './teams-card-kit';
 import { escapeCardMarkdown } from './teams-escape';
 
-/** Renders a notice as an Adaptive Card 1.5 attachment, the version Teams renders on every client. */
+/** Renders a notice as an Adaptive Card. */
 export function noticeToAdaptiveCard(notice: Notice): Attachment {
-  const body: Record<string, unknown>[] = [
-    {
-      type: 'TextBlock',
-      text: escapeCardMarkdown(notice.title),
-      weight: 'Bolder',
-      size: 'Medium',
-      wrap: true,
-    },
-  ];
-  if (notice.text) body.push({ type: 'TextBlock', text: escapeCardMarkdown(notice.text), wrap: true });
+  const body: Record<string, unknown>[] = [headingBlock(notice.title)];
+  if (notice.text) body.push(textBlock(notice.text));
   if (notice.fields && notice.fields.length > 0) {
     body.push({
       type: 'FactSet',
@@ -33,37 +26,14 @@ export function noticeToAdaptiveCard(notice: Notice): Attachment {
       maxLength: 3000,
     });
   }
-  if (notice.context) {
-    body.push({
-      type: 'TextBlock',
-      text: escapeCardMarkdown(notice.context),
-      size: 'Small',
-      isSubtle: true,
-      wrap: true,
-    });
-  }
-  // Action.Execute (Universal Actions) updates the card in place; clients without it fall back to
-  // Action.Submit, which arrives as a message activity carrying the same data.
-  const actions = (notice.actions ?? []).map((action) => {
-    const data = { action: action.id, value: action.value };
-    return {
-      type: 'Action.Execute',
+  if (notice.context) body.push(textBlock(notice.context, { size: 'Small', isSubtle: true }));
+  const actions = (notice.actions ?? []).map((action) =>
+    executeAction({
       title: action.label,
       verb: action.id,
-      data,
-      ...(action.style === 'danger' ? { style: 'destructive' } : action.style ? { style: 'positive' } : {}),
-      fallback: { type: 'Action.Submit', title: action.label, data },
-    };
-  });
-  return {
-    contentType: 'application/vnd.microsoft.card.adaptive',
-    content: {
-      type: 'AdaptiveCard',
-      $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
-      version: '1.5',
-      fallbackText: notice.fallback ?? notice.title,
-      body,
-      ...(actions.length > 0 ? { actions } : {}),
-    },
-  };
+      value: action.value,
+      style: action.style === 'danger' ? 'destructive' : action.style ? 'positive' : undefined,
+    }),
+  );
+  return adaptiveCard({ fallbackText: notice.fallback ?? notice.title, body, actions });
 }

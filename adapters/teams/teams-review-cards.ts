@@ -1,6 +1,13 @@
 import type { Attachment } from 'botbuilder';
 import { ITEM_TITLE_MAX, TEXT_MAX } from '../../workflows/reviews/index';
-import { escapeCardMarkdown } from './teams-escape';
+import {
+  adaptiveCard,
+  errorBlock,
+  executeAction,
+  headingBlock,
+  readFormValues,
+  textBlock,
+} from './teams-card-kit';
 
 export const AGENDA_SAVE_VERB = 'review.agenda.save';
 export const MINUTES_SAVE_VERB = 'review.minutes.save';
@@ -36,13 +43,6 @@ const MINUTES_FIELDS: Field[] = [
   },
 ];
 
-const textBlock = (text: string, extra: Record<string, unknown> = {}) => ({
-  type: 'TextBlock',
-  text: escapeCardMarkdown(text),
-  wrap: true,
-  ...extra,
-});
-
 /**
  * A review form as an Adaptive Card 1.5. Inputs show plain text, so typed values go back as they
  * were; only TextBlocks (heading, hint, error) pass through the markdown escaper. The occurrence id
@@ -61,7 +61,7 @@ function formCard(input: {
   const errorField = input.fields.some((field) => field.id === input.error?.field)
     ? input.error?.field
     : input.fields[0]?.id;
-  const body: Record<string, unknown>[] = [textBlock(input.heading, { weight: 'Bolder', size: 'Medium' })];
+  const body: Record<string, unknown>[] = [headingBlock(input.heading)];
   if (input.subheading) body.push(textBlock(input.subheading, { isSubtle: true }));
   for (const field of input.fields) {
     const value = values[field.id];
@@ -77,31 +77,20 @@ function formCard(input: {
       ...(value ? { value: value.slice(0, field.max) } : {}),
     });
     if (field.hint) body.push(textBlock(field.hint, { size: 'Small', isSubtle: true }));
-    if (input.error && errorField === field.id) {
-      body.push(textBlock(input.error.message, { color: 'Attention' }));
-    }
+    if (input.error && errorField === field.id) body.push(errorBlock(input.error.message));
   }
-  const data = { action: input.verb, value: String(input.occurrenceId) };
-  return {
-    contentType: 'application/vnd.microsoft.card.adaptive',
-    content: {
-      type: 'AdaptiveCard',
-      $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
-      version: '1.5',
-      fallbackText: input.heading,
-      body,
-      actions: [
-        {
-          type: 'Action.Execute',
-          title: 'Save',
-          verb: input.verb,
-          data,
-          style: 'positive',
-          fallback: { type: 'Action.Submit', title: 'Save', data },
-        },
-      ],
-    },
-  };
+  return adaptiveCard({
+    fallbackText: input.heading,
+    body,
+    actions: [
+      executeAction({
+        title: 'Save',
+        verb: input.verb,
+        value: String(input.occurrenceId),
+        style: 'positive',
+      }),
+    ],
+  });
 }
 
 /** "Add agenda item": the proposed issue's title and description. */
@@ -128,14 +117,8 @@ export const minutesCard = (occurrenceId: number, meeting: string, values?: Form
   });
 
 /** The values a submitted form carries: Teams merges each input into the action data under its id. */
-export function readForm(data: Record<string, unknown>, ids: string[]): FormValues {
-  const values: FormValues = {};
-  for (const id of ids) {
-    const value = data[id];
-    if (typeof value === 'string' && value !== '') values[id] = value;
-  }
-  return values;
-}
+export const readForm = (data: Record<string, unknown>, ids: string[]): FormValues =>
+  readFormValues(data, ids).values;
 
 export const AGENDA_INPUTS = AGENDA_FIELDS.map((field) => field.id);
 export const MINUTES_INPUTS = MINUTES_FIELDS.map((field) => field.id);

@@ -1,6 +1,6 @@
 import type { Attachment } from 'botbuilder';
 import { IMPACTS, LIKELIHOODS, MITIGATION_MAX, TITLE_MAX } from '../../workflows/risks/index';
-import { escapeCardMarkdown } from './teams-escape';
+import { adaptiveCard, errorBlock, executeAction, headingBlock, readFormValues } from './teams-card-kit';
 
 export const ADD_RISK_VERB = 'risk.add';
 /** Input ids equal the workflow's field names; Teams merges each input into the action data by id. */
@@ -27,7 +27,7 @@ const levels = (names: readonly string[]) =>
 
 /**
  * The `risk add` form as an Adaptive Card 1.5. Inputs and choices show plain text, so typed values go
- * back as they were; only the error TextBlock passes through the markdown escaper. The action data
+ * back as they were; only TextBlocks pass through the markdown escaper. The action data
  * carries the relationship when only one was offered, as Slack's private_metadata does.
  */
 export function addRiskCard(input: {
@@ -38,21 +38,12 @@ export function addRiskCard(input: {
 }): Attachment {
   const values = input.values ?? {};
   const errorField = input.error && input.error.field in FIELD ? input.error.field : FIELD.title;
-  const body: Record<string, unknown>[] = [
-    { type: 'TextBlock', text: 'Add a risk', weight: 'Bolder', size: 'Medium', wrap: true },
-  ];
+  const body: Record<string, unknown>[] = [headingBlock('Add a risk')];
   const add = (field: keyof typeof FIELD, element: Record<string, unknown>) => {
     const max = typeof element.maxLength === 'number' ? element.maxLength : undefined;
     const value = values[field]?.slice(0, max);
     body.push({ id: field, ...element, ...(value ? { value } : {}) });
-    if (input.error && errorField === field) {
-      body.push({
-        type: 'TextBlock',
-        text: escapeCardMarkdown(input.error.message),
-        color: 'Attention',
-        wrap: true,
-      });
-    }
+    if (input.error && errorField === field) body.push(errorBlock(input.error.message));
   };
   const choiceSet = (label: string, options: { title: string; value: string }[]) => ({
     type: 'Input.ChoiceSet',
@@ -83,36 +74,12 @@ export function addRiskCard(input: {
     add(FIELD.relationship, choiceSet('Relationship', choices(input.relationships)));
   }
   const only = input.relationships.length === 1 ? (input.relationships[0]?.value ?? '') : '';
-  const data = { action: ADD_RISK_VERB, value: only };
-  return {
-    contentType: 'application/vnd.microsoft.card.adaptive',
-    content: {
-      type: 'AdaptiveCard',
-      $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
-      version: '1.5',
-      fallbackText: 'Add a risk',
-      body,
-      actions: [
-        {
-          type: 'Action.Execute',
-          title: 'Add',
-          verb: ADD_RISK_VERB,
-          data,
-          style: 'positive',
-          fallback: { type: 'Action.Submit', title: 'Add', data },
-        },
-      ],
-    },
-  };
+  return adaptiveCard({
+    fallbackText: 'Add a risk',
+    body,
+    actions: [executeAction({ title: 'Add', verb: ADD_RISK_VERB, value: only, style: 'positive' })],
+  });
 }
 
 /** The submitted form: the action data with the inputs merged in. */
-export function readAddRiskCard(data: Record<string, unknown>) {
-  const values: RiskFormValues = {};
-  for (const field of Object.values(FIELD)) {
-    const value = data[field];
-    if (typeof value === 'string' && value !== '') values[field] = value;
-  }
-  const only = typeof data.value === 'string' && data.value !== '' ? data.value : undefined;
-  return { values, relationshipId: values.relationship ?? only };
-}
+export const readAddRiskCard = (data: Record<string, unknown>) => readFormValues(data, Object.values(FIELD));
