@@ -39,6 +39,8 @@ export type AccordResult = {
   readyAt: (number | undefined)[];
   scheduledAt: number | undefined;
   reminders: Outcome;
+  /** [reminder index, lateness of its first DM] for every reminder DM that arrived. */
+  reminderLateness: [number, number][];
   tallies: Outcome;
   /** timers.fired_at - timers.due_at of each fired reminder timer, ms. */
   firingMs: number[];
@@ -104,6 +106,7 @@ export async function runAccordReminders(options: AccordOptions): Promise<Accord
       readyAt: bots.readyAt,
       scheduledAt,
       reminders: outcomeOf(count, arrivals.reminder),
+      reminderLateness: [...firstDm].map(([i, at]) => [i, at - dueAt(plan, i)]),
       tallies: outcomeOf(count, arrivals.tally),
       firingMs: fired.map((timer) => (timer.firedAt as number) - timer.dueAt),
       firedToDmMs,

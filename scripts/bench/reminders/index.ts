@@ -91,7 +91,8 @@ export async function runRemindersBench(settings: ReminderSettings): Promise<voi
   console.log('\nstages of a reminder (accord)');
   console.log(stageTable(accord));
   console.log(
-    '\ntimeline (accord), 10 s buckets from the first due instant; the last 5 columns: sampled maxima',
+    '\ntimeline (accord), 10 s buckets from the first due instant. DM p50/p99: lateness of the reminders\n' +
+      'due in the bucket whose DM arrived (ms); the last 5 columns: maxima sampled every 0.5 s',
   );
   console.log(timelineTable(accord));
   const samples = accord.sampling.samples.length;
@@ -102,19 +103,19 @@ export async function runRemindersBench(settings: ReminderSettings): Promise<voi
     topStatements('statements of transactions open longer than 5 s', accord.sampling.longRunning, samples),
   );
   const long = [...accord.sampling.longTransactions.values()].sort((a, b) => b - a);
+  const longest = long.slice(0, 8).map((age) => `${age.toFixed(0)} s`);
   console.log(
-    `  ${long.length} transactions seen open longer than 5 s; the longest seen open: ` +
-      `${
-        long
-          .slice(0, 8)
-          .map((s) => `${s.toFixed(0)} s`)
-          .join(', ') || '-'
-      }`,
+    `  ${long.length} transactions seen open longer than 5 s; the longest seen open: ${longest.join(', ') || '-'}\n` +
+      '  (select ... from timers ... for update: fireTimer locking its timer row; insert into timers,\n' +
+      '  update timers set cancelled_at ... starts_with, insert into review_occurrences: a reconcile pass\n' +
+      '  syncing every review series, all in one transaction)',
   );
   const { outbox, otherCalls } = accord;
   console.log(
     `\noutbox: ${outbox.rows} rows, ${outbox.sent} sent, ${outbox.failed} failed, ${outbox.retried} retried; ` +
-      `other Slack calls: ${JSON.stringify(otherCalls)}`,
+      `other Slack calls: ${JSON.stringify(otherCalls)}\n` +
+      `once the bots were stopped: ${accord.notFired} reminder timers not fired yet, ` +
+      `${outbox.rows - outbox.sent - outbox.failed} outbox rows not sent yet (Postgres still held them)`,
   );
   if (accord.botLog.length > 0) {
     console.log('\nwhat the bots logged at warn and above');

@@ -1,6 +1,6 @@
 import { type Summary, summarize } from '../percentiles';
 import type { AccordResult } from './accord';
-import { dueAt } from './governance';
+import { dueAt, parseDm } from './governance';
 import type { Outcome } from './outcome';
 
 const TARGET_P99_MS = 500;
@@ -12,11 +12,12 @@ const withLost = (outcome: Outcome): Summary =>
 const ms = (value: number | undefined, boundMs: number) =>
   value === undefined ? '-' : Number.isFinite(value) ? value.toFixed(0) : `>${boundMs}`;
 
-export function table(header: string[], rows: string[][]): string {
+/** Text columns first (left-aligned), then numbers (right-aligned). */
+function table(header: string[], rows: string[][], textColumns: number): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => (row[i] ?? '').length)));
   const line = (cells: string[]) =>
     cells
-      .map((cell, i) => cell.padStart(i < 2 ? 0 : (widths[i] ?? 0)).padEnd(widths[i] ?? 0))
+      .map((cell, i) => (i < textColumns ? cell.padEnd(widths[i] ?? 0) : cell.padStart(widths[i] ?? 0)))
       .join('  ')
       .trimEnd();
   return [line(header), ...rows.map(line)].join('\n');
@@ -62,7 +63,7 @@ export function latenessTable(
     row('accord', 'organiser tally DM', accord.tallies);
   }
   const header = ['impl', 'event', 'due', 'arrived', 'dup', 'lost', 'p50 ms', 'p99 ms', 'max ms'];
-  return table([...header, 'p99 accord/bullmq'], rows);
+  return table([...header, 'p99 accord/bullmq'], rows, 2);
 }
 
 export function stageTable(accord: AccordResult): string {
@@ -71,8 +72,9 @@ export function stageTable(accord: AccordResult): string {
     ['timer fired -> DM at Slack', summarize(accord.firedToDmMs)],
   ] as const;
   return table(
-    ['stage', '', 'count', 'p50 ms', 'p99 ms', 'max ms'],
-    rows.map(([stage, s]) => [stage, '', String(s.count), ms(s.p50, 0), ms(s.p99, 0), ms(s.max, 0)]),
+    ['stage', 'count', 'p50 ms', 'p99 ms', 'max ms'],
+    rows.map(([stage, s]) => [stage, String(s.count), ms(s.p50, 0), ms(s.p99, 0), ms(s.max, 0)]),
+    1,
   );
 }
 
@@ -81,27 +83,29 @@ export function timelineTable(accord: AccordResult): string {
   const { plan } = accord;
   const start = plan.firstDueAt;
   const bucketOf = (at: number) => Math.floor((at - start) / BUCKET_MS);
-  const last = Math.max(
+  const last = [...accord.firedAt, ...accord.posts.map((post) => post.at)].reduce(
+    (latest, at) => Math.max(latest, bucketOf(at)),
     bucketOf(dueAt(plan, plan.count - 1)),
-    ...accord.firedAt.map(bucketOf),
-    ...accord.posts.map((post) => bucketOf(post.at)),
   );
   const rows: string[][] = [];
-  for (let b = Math.min(0, ...accord.firedAt.map(bucketOf)); b <= last; b++) {
+  for (let b = 0; b <= last; b++) {
     const inBucket = (at: number) => bucketOf(at) === b;
     const due = Array.from({ length: plan.count }, (_, i) => dueAt(plan, i)).filter(inBucket).length;
-    const posts = accord.posts.filter((post) => inBucket(post.at));
-    const dms = posts.filter((post) => / starts/.test(post.text)).length;
+    const kinds = accord.posts.filter((post) => inBucket(post.at)).map((post) => parseDm(post.text)?.kind);
+    const late = summarize(
+      accord.reminderLateness.filter(([i]) => inBucket(dueAt(plan, i))).map(([, l]) => l),
+    );
     const samples = accord.sampling.samples.filter((sample) => inBucket(sample.at));
     const max = (pick: (s: (typeof samples)[number]) => number) =>
       samples.length ? String(Math.round(Math.max(...samples.map(pick)))) : '-';
     rows.push([
       `${(b * BUCKET_MS) / 1000}..${((b + 1) * BUCKET_MS) / 1000}`,
-      '',
       String(due),
       String(accord.firedAt.filter(inBucket).length),
-      String(dms),
-      String(posts.length - dms),
+      String(kinds.filter((kind) => kind === 'reminder').length),
+      String(kinds.filter((kind) => kind === 'tally').length),
+      ms(late.p50, 0),
+      ms(late.p99, 0),
       max((s) => s.lockWaits),
       max((s) => s.oldestTransactionS),
       max((s) => s.timerJobsReady),
@@ -109,8 +113,8 @@ export function timelineTable(accord: AccordResult): string {
       max((s) => s.deliveryJobsDelayed),
     ]);
   }
-  const header = ['t s', '', 'due', 'fired', 'DMs', 'tallies', 'lock waits', 'oldest tx s'];
-  return table([...header, 'timer jobs ready', 'deliveries ready', 'deliveries delayed'], rows);
+  const header = ['t s', 'due', 'fired', 'DMs', 'tallies', 'DM p50', 'DM p99', 'lock waits', 'oldest tx s'];
+  return table([...header, 'timer jobs ready', 'deliveries ready', 'deliveries delayed'], rows, 1);
 }
 
 export function setupLine(accord: AccordResult): string {

@@ -17,7 +17,7 @@ export type Sample = {
 
 export type Sampling = {
   samples: Sample[];
-  /** How often each statement (first words) was seen waiting on a lock, over all samples. */
+  /** How often each statement (shortened) was seen waiting on a lock, over all samples. */
   waiting: Map<string, number>;
   /** How often each statement was seen running in a transaction open for more than 5 s. */
   longRunning: Map<string, number>;
@@ -31,7 +31,7 @@ const ACTIVITY = `
   SELECT wait_event_type = 'Lock' AS waiting,
          pid || '@' || xact_start AS transaction,
          extract(epoch FROM now() - xact_start)::float8 AS age_s,
-         left(regexp_replace(query, '\\s+', ' ', 'g'), 60) AS query
+         regexp_replace(query, '\\s+', ' ', 'g') AS query
     FROM pg_stat_activity
    WHERE datname = $1 AND pid <> pg_backend_pid() AND xact_start IS NOT NULL`;
 
@@ -58,6 +58,7 @@ export function startSampler(pool: pg.Pool, databaseName: string, redisUrl: stri
       deliveryQueue.getJobCounts('wait', 'active', 'prioritized', 'delayed'),
     ]);
     for (const row of activity.rows) {
+      row.query = shorten(row.query);
       if (row.waiting) bump(sampling.waiting, row.query);
       if (row.age_s > 5) {
         bump(sampling.longRunning, row.query);
@@ -92,3 +93,7 @@ export function startSampler(pool: pg.Pool, databaseName: string, redisUrl: stri
     },
   };
 }
+
+/** The start of a statement and its end, where `FOR UPDATE` or `RETURNING` tells what it does. */
+const shorten = (query: string) =>
+  query.length <= 90 ? query : `${query.slice(0, 55)} ... ${query.slice(-30)}`;
