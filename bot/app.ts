@@ -88,7 +88,7 @@ export async function startAccord(config: Config, options: StartOptions) {
       timerHandlers: new Map([...jobs.timers, ...reviewTimers, ...riskJobs(clock), ...issueJobs(clock)]),
       failureHandlers: new Map(jobs.failures),
       reconcileHooks: [
-        (unitOfWork) => unitOfWork((work) => syncAllSeries(work, clock.now())),
+        (unitOfWork) => syncAllSeries(unitOfWork, clock.now()),
         (unitOfWork) => unitOfWork((work) => syncDigests(work, clock.now())),
       ],
       logger,

@@ -11,6 +11,8 @@ export const timers = pgTable(
     /** Deterministic, chosen by the workflow (`escalation-sla.42.1`): scheduling twice is one timer. */
     id: text('id').primaryKey(),
     name: text('name').notNull(),
+    /** Timers kept in step together (a review series' reminders): cancelled as a group. */
+    groupKey: text('group_key'),
     relationshipId: text('relationship_id'),
     payload: jsonb('payload').$type<Record<string, unknown>>().notNull().default({}),
     dueAt: timestamp('due_at', { withTimezone: true }).notNull(),
@@ -18,7 +20,10 @@ export const timers = pgTable(
     cancelledAt: timestamp('cancelled_at', { withTimezone: true }),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [index('timers_pending_idx').on(t.dueAt).where(sql`fired_at IS NULL AND cancelled_at IS NULL`)],
+  (t) => [
+    index('timers_pending_idx').on(t.dueAt).where(sql`fired_at IS NULL AND cancelled_at IS NULL`),
+    index('timers_group_idx').on(t.groupKey).where(sql`fired_at IS NULL AND cancelled_at IS NULL`),
+  ],
 );
 
 /** A Slack user or channel id; a Teams user (by Entra object id) or a Teams channel conversation. */

@@ -83,12 +83,12 @@ describe('review reminders on a moved clock, across the end of British Summer Ti
   const moveClockTo = async (iso: string) => {
     now = new Date(iso);
     await loseAllJobs();
-    await runtime.unitOfWork((work) => syncAllSeries(work, now));
+    await syncAllSeries(runtime.unitOfWork, now);
     await runtime.reconcile();
   };
 
   it('keeps 10:00 London on both sides of the clock change', async () => {
-    await runtime.unitOfWork((work) => syncAllSeries(work, now));
+    await syncAllSeries(runtime.unitOfWork, now);
     // Tuesday 20 October 2026 is still summer time: 10:00 BST is 09:00 UTC.
     expect(await pending()).toEqual(['2026-10-19T09:00:00.000Z', '2026-10-20T08:45:00.000Z']);
   });

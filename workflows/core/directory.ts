@@ -48,10 +48,17 @@ export async function loadDirectory(
       ),
     )
     .orderBy(asc(escalationLevels.position));
+  // Only the roles routing needs: a relationship can have thousands of meeting attendees.
   const roleRows = await db
     .select()
     .from(roles)
-    .where(and(eq(roles.relationshipId, relationshipId), isNull(roles.retiredAt)));
+    .where(
+      and(
+        eq(roles.relationshipId, relationshipId),
+        inArray(roles.role, ['approver', 'executive']),
+        isNull(roles.retiredAt),
+      ),
+    );
   const approversOf = (position: number) =>
     roleRows
       .filter(

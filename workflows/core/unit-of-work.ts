@@ -1,4 +1,4 @@
-import { and, isNull, notInArray, sql } from 'drizzle-orm';
+import { and, eq, isNull, notInArray, sql } from 'drizzle-orm';
 import type { Database, Transaction } from '../../db/client';
 import { outbox, type Recipient, timers } from '../../db/schema/jobs';
 import type { Notice } from './notice';
@@ -18,6 +18,8 @@ export type TimerRequest = {
   dueAt: Date;
   relationshipId?: string;
   payload?: Record<string, unknown>;
+  /** Timers kept in step together; see cancelTimersExcept. */
+  group?: string;
 };
 
 export type NoticeOptions = {
@@ -32,8 +34,8 @@ export type Work = {
   tx: Transaction;
   scheduleTimer: (timer: TimerRequest) => Promise<void>;
   cancelTimer: (id: string) => Promise<void>;
-  /** Cancels every pending timer whose id starts with `prefix`, except those named in `keep`. */
-  cancelTimersExcept: (prefix: string, keep: string[]) => Promise<void>;
+  /** Cancels every pending timer of `group`, except those named in `keep`. */
+  cancelTimersExcept: (group: string, keep: string[]) => Promise<void>;
   queueNotice: (recipient: Recipient, notice: Notice, options?: NoticeOptions) => Promise<number>;
 };
 
@@ -51,6 +53,14 @@ export function createUnitOfWork(db: Database, afterCommit: AfterCommit): UnitOf
       work({
         tx,
         scheduleTimer: async (timer) => {
+          // Read first: the same timer at the same time is left alone without taking its row lock,
+          // so a periodic re-derivation never blocks a timer that is firing.
+          const [current] = await tx
+            .select({ dueAt: timers.dueAt, cancelledAt: timers.cancelledAt })
+            .from(timers)
+            .where(eq(timers.id, timer.id));
+          if (current && current.dueAt.getTime() === timer.dueAt.getTime() && current.cancelledAt === null)
+            return;
           const written = await tx
             .insert(timers)
             .values({
@@ -59,6 +69,7 @@ export function createUnitOfWork(db: Database, afterCommit: AfterCommit): UnitOf
               dueAt: timer.dueAt,
               relationshipId: timer.relationshipId,
               payload: timer.payload ?? {},
+              groupKey: timer.group,
             })
             // The same timer at the same time is left as it is (pending or fired): only a move,
             // or a timer cancelled before, is written again.
@@ -68,6 +79,7 @@ export function createUnitOfWork(db: Database, afterCommit: AfterCommit): UnitOf
                 name: timer.name,
                 dueAt: timer.dueAt,
                 payload: timer.payload ?? {},
+                groupKey: timer.group,
                 firedAt: null,
                 cancelledAt: null,
               },
@@ -80,13 +92,13 @@ export function createUnitOfWork(db: Database, afterCommit: AfterCommit): UnitOf
           await tx.update(timers).set({ cancelledAt: sql`now()` }).where(sql`${timers.id} = ${id}`);
           scheduled.delete(id);
         },
-        cancelTimersExcept: async (prefix, keep) => {
+        cancelTimersExcept: async (group, keep) => {
           const cancelled = await tx
             .update(timers)
             .set({ cancelledAt: sql`now()` })
             .where(
               and(
-                sql`starts_with(${timers.id}, ${prefix})`,
+                eq(timers.groupKey, group),
                 isNull(timers.firedAt),
                 isNull(timers.cancelledAt),
                 notInArray(timers.id, keep),

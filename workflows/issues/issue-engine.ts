@@ -258,6 +258,7 @@ export async function syncDueReminders(
         dueAt,
         relationshipId: issue.relationshipId,
         payload: { issueId: issue.id, kind, dueDate: issue.dueDate },
+        group: prefix,
       });
     }
   }

@@ -156,6 +156,7 @@ export async function syncDigests(work: Work, now: Date) {
         dueAt: next,
         relationshipId: list.relationshipId,
         payload: { relationshipId: list.relationshipId },
+        group: prefix,
       });
     }
     await work.cancelTimersExcept(prefix, keep);

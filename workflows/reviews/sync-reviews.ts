@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { and, eq, gte, inArray } from 'drizzle-orm';
 import { relationships } from '../../db/schema/directory';
 import { reviewOccurrences, reviewSeries } from '../../db/schema/reviews';
-import type { Work } from '../core/unit-of-work';
+import type { UnitOfWork, Work } from '../core/unit-of-work';
 import { occurrencesBetween } from './occurrences';
 import { type Series, scheduleOf, timerPrefix } from './review-series';
 
@@ -54,6 +54,7 @@ export async function syncSeries(
         dueAt,
         relationshipId: series.relationshipId,
         payload: { ...payload, offset },
+        group: timerPrefix(series),
       });
     }
     const startId = occurrenceTimerId(series, startsAt, 'start');
@@ -64,6 +65,7 @@ export async function syncSeries(
       dueAt: startsAt,
       relationshipId: series.relationshipId,
       payload,
+      group: timerPrefix(series),
     });
     await work.scheduleTimer({
       id: endTimerId(series, startsAt),
@@ -77,20 +79,24 @@ export async function syncSeries(
   return next;
 }
 
-/** Syncs every series (of one relationship, or all), retired ones included so their timers stop. */
-export async function syncAllSeries(work: Work, now: Date, relationshipId?: string): Promise<number> {
-  const rows = await work.tx
-    .select({
-      series: reviewSeries,
-      timeZone: relationships.timezone,
-      relationshipRetiredAt: relationships.retiredAt,
-    })
-    .from(reviewSeries)
-    .innerJoin(relationships, eq(relationships.id, reviewSeries.relationshipId))
-    .where(relationshipId ? eq(reviewSeries.relationshipId, relationshipId) : undefined);
+/**
+ * Syncs every series (retired ones included, so their timers stop), each in its own short
+ * transaction: a long one would hold the timer rows that are about to fire.
+ */
+export async function syncAllSeries(unitOfWork: UnitOfWork, now: Date): Promise<number> {
+  const rows = await unitOfWork((work) =>
+    work.tx
+      .select({
+        series: reviewSeries,
+        timeZone: relationships.timezone,
+        relationshipRetiredAt: relationships.retiredAt,
+      })
+      .from(reviewSeries)
+      .innerJoin(relationships, eq(relationships.id, reviewSeries.relationshipId)),
+  );
   for (const { series, timeZone, relationshipRetiredAt } of rows) {
     const retiredAt = series.retiredAt ?? relationshipRetiredAt;
-    await syncSeries(work, { ...series, retiredAt }, timeZone, now);
+    await unitOfWork((work) => syncSeries(work, { ...series, retiredAt }, timeZone, now));
   }
   return rows.length;
 }
