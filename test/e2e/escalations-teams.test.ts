@@ -6,14 +6,10 @@ import { escalationDecisions, escalations } from '../../db/schema/escalations';
 import { outbox } from '../../db/schema/jobs';
 import { startTestAccord, testConfig } from '../support/accord';
 import { createTestDatabase, type TestDatabase } from '../support/database';
-import {
-  type ConnectorCall,
-  postActivity,
-  startFakeBotConnector,
-  teamsActivity,
-} from '../support/fake-bot-connector';
+import { type ConnectorCall, startFakeBotConnector, teamsActivity } from '../support/fake-bot-connector';
 import { startFakeSlack } from '../support/fake-slack';
 import { postSlashCommand } from '../support/slack-requests';
+import { type Attachment, type Card, cardOf, invokeAction, postTeamsActivity } from '../support/teams-cards';
 import { waitFor } from '../support/wait';
 
 const GOVERNANCE_FILE = fileURLToPath(new URL('../fixtures/governance/escalations.yaml', import.meta.url));
@@ -21,14 +17,6 @@ const BOB = '00000000-0000-4000-8000-0000000000b0';
 const FRANK = '00000000-0000-4000-8000-0000000000f4';
 const STRANGER = '00000000-0000-4000-8000-00000000dead';
 const BOB_CHAT = `a:personal-${BOB}`;
-
-type Card = {
-  version: string;
-  body: Record<string, unknown>[];
-  actions?: Record<string, unknown>[];
-};
-type Attachment = { contentType: string; content: Card };
-type InvokeBody = { statusCode: number; type: string; value: Card | string };
 
 describe('escalations on Teams', () => {
   let database: TestDatabase;
@@ -55,39 +43,16 @@ describe('escalations on Teams', () => {
     await database?.drop();
   });
 
-  /** Posts an activity; the bot's replies in the turn are the connector calls answering its id. */
-  async function post(activity: Record<string, unknown>) {
-    const response = await postActivity(accord.url, activity);
-    const raw = await response.text();
-    const replies = connector.calls
-      .filter((call) => call.method === 'POST' && call.path.endsWith(`/activities/${String(activity.id)}`))
-      .map((call) => call.activity);
-    return {
-      id: String(activity.id),
-      status: response.status,
-      body: raw ? (JSON.parse(raw) as InvokeBody) : undefined,
-      replies,
-    };
-  }
+  const post = (activity: Record<string, unknown>) => postTeamsActivity(accord.url, connector, activity);
 
   const message = (text: string, aadObjectId = BOB, extra: Record<string, unknown> = {}) =>
     post({ ...teamsActivity(connector.serviceUrl, { text, aadObjectId }), ...extra });
 
   const invoke = (aadObjectId: string, verb: string, data: Record<string, unknown>, name?: string) =>
-    post(
-      teamsActivity(connector.serviceUrl, {
-        type: 'invoke',
-        invokeName: 'adaptiveCard/action',
-        aadObjectId,
-        name,
-        value: { action: { type: 'Action.Execute', verb, data } },
-      }),
-    );
+    invokeAction(accord.url, connector, { verb, data, aadObjectId, name });
 
   const replyText = (replies: Record<string, unknown>[]) =>
     replies.map((reply) => String(reply.text)).join('\n');
-  const cardOf = (activity: Record<string, unknown>) =>
-    (activity.attachments as Attachment[] | undefined)?.[0]?.content;
   const textsOf = (card: Card) => JSON.stringify(card.body);
 
   const raiseOnSlack = async (title: string) => {

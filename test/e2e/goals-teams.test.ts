@@ -4,10 +4,11 @@ import type { Accord } from '../../bot/app';
 import { goalAgreements, goals } from '../../db/schema/goals';
 import { startTestAccord, testConfig } from '../support/accord';
 import { createTestDatabase, type TestDatabase } from '../support/database';
-import { postActivity, startFakeBotConnector, teamsActivity } from '../support/fake-bot-connector';
+import { startFakeBotConnector, teamsActivity } from '../support/fake-bot-connector';
 import { type SlackCall, startFakeSlack } from '../support/fake-slack';
 import { writeGovernanceFile } from '../support/governance-file';
 import { blockAction, postInteraction } from '../support/slack-requests';
+import { type Card, cardOf, invokeAction, postTeamsActivity } from '../support/teams-cards';
 import { waitFor } from '../support/wait';
 
 const BOB = '00000000-0000-4000-8000-0000000000b0';
@@ -36,13 +37,6 @@ relationships:
       provider: [bob]
 `;
 
-type Card = {
-  version: string;
-  body: Record<string, unknown>[];
-  actions?: { verb?: string; data?: Record<string, unknown> }[];
-};
-type InvokeBody = { statusCode: number; type: string; value: Card | string };
-
 describe('goals on Teams', () => {
   let database: TestDatabase;
   let slack: Awaited<ReturnType<typeof startFakeSlack>>;
@@ -68,29 +62,14 @@ describe('goals on Teams', () => {
     await database?.drop();
   });
 
-  async function post(activity: Record<string, unknown>) {
-    const response = await postActivity(accord.url, activity);
-    const raw = await response.text();
-    const replies = connector.calls
-      .filter((call) => call.method === 'POST' && call.path.endsWith(`/activities/${String(activity.id)}`))
-      .map((call) => call.activity);
-    return { status: response.status, body: raw ? (JSON.parse(raw) as InvokeBody) : undefined, replies };
-  }
+  const post = (activity: Record<string, unknown>) => postTeamsActivity(accord.url, connector, activity);
   const message = (text: string, aadObjectId = BOB, extra: Record<string, unknown> = {}) =>
     post({ ...teamsActivity(connector.serviceUrl, { text, aadObjectId }), ...extra });
+  /** Goal buttons carry their verb in the data too, as `action`. */
   const invoke = (aadObjectId: string, verb: string, data: Record<string, unknown>) =>
-    post(
-      teamsActivity(connector.serviceUrl, {
-        type: 'invoke',
-        invokeName: 'adaptiveCard/action',
-        aadObjectId,
-        value: { action: { type: 'Action.Execute', verb, data: { action: verb, ...data } } },
-      }),
-    );
+    invokeAction(accord.url, connector, { verb, data: { action: verb, ...data }, aadObjectId });
   const replyText = (replies: Record<string, unknown>[]) =>
     replies.map((reply) => String(reply.text)).join('\n');
-  const cardOf = (activity: Record<string, unknown>) =>
-    (activity.attachments as { content: Card }[] | undefined)?.[0]?.content;
   const rowOf = async (id: string) =>
     (
       await database.db

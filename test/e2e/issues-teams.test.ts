@@ -4,10 +4,19 @@ import type { Accord } from '../../bot/app';
 import { issues } from '../../db/schema/issues';
 import { startTestAccord, testConfig } from '../support/accord';
 import { createTestDatabase, type TestDatabase } from '../support/database';
-import { postActivity, startFakeBotConnector, teamsActivity } from '../support/fake-bot-connector';
+import { startFakeBotConnector, teamsActivity } from '../support/fake-bot-connector';
 import { startFakeSlack } from '../support/fake-slack';
 import { writeGovernanceFile } from '../support/governance-file';
 import { postSlashCommand } from '../support/slack-requests';
+import {
+  type Card,
+  cardOf,
+  element,
+  invokeAction,
+  invokedCard,
+  postTeamsActivity,
+  texts,
+} from '../support/teams-cards';
 import { waitFor } from '../support/wait';
 
 const BOB = '00000000-0000-4000-8000-0000000000b0';
@@ -39,15 +48,6 @@ relationships:
       debounce: 2s
 `;
 
-type Card = {
-  version: string;
-  fallbackText?: string;
-  body: Record<string, unknown>[];
-  actions?: Record<string, unknown>[];
-};
-type Attachment = { contentType: string; content: Card };
-type InvokeBody = { statusCode: number; type: string; value: Card | string };
-
 describe('the issue list on Teams, end to end', () => {
   let database: TestDatabase;
   let slack: Awaited<ReturnType<typeof startFakeSlack>>;
@@ -55,43 +55,14 @@ describe('the issue list on Teams, end to end', () => {
   let accord: Accord;
   let firstId: number;
 
-  /** Posts an activity; the bot's replies in the turn are the connector calls answering its id. */
-  async function post(activity: Record<string, unknown>) {
-    const response = await postActivity(accord.url, activity);
-    const raw = await response.text();
-    const replies = connector.calls
-      .filter((call) => call.method === 'POST' && call.path.endsWith(`/activities/${String(activity.id)}`))
-      .map((call) => call.activity);
-    return { status: response.status, body: raw ? (JSON.parse(raw) as InvokeBody) : undefined, replies };
-  }
+  const post = (activity: Record<string, unknown>) => postTeamsActivity(accord.url, connector, activity);
 
   const message = (text: string, aadObjectId: string) =>
     post(teamsActivity(connector.serviceUrl, { text, aadObjectId }));
   const said = async (text: string, aadObjectId: string) =>
     (await message(text, aadObjectId)).replies.map((reply) => String(reply.text)).join('\n');
   const invoke = (verb: string, data: Record<string, unknown>, aadObjectId: string) =>
-    post(
-      teamsActivity(connector.serviceUrl, {
-        type: 'invoke',
-        invokeName: 'adaptiveCard/action',
-        aadObjectId,
-        value: { action: { type: 'Action.Execute', verb, data } },
-      }),
-    );
-
-  const cardOf = (activity: Record<string, unknown>) =>
-    (activity.attachments as Attachment[] | undefined)?.[0]?.content;
-  /** What the card's TextBlocks say, as markdown (escaped). */
-  const texts = (card: Card | undefined) =>
-    (card?.body ?? [])
-      .filter((part) => part.type === 'TextBlock')
-      .map((part) => String(part.text))
-      .join('\n');
-  const element = (card: Card, id: string) => card.body.find((candidate) => candidate.id === id);
-  const invokedCard = (body: InvokeBody | undefined) => {
-    expect(body?.type).toBe('application/vnd.microsoft.card.adaptive');
-    return body?.value as Card;
-  };
+    invokeAction(accord.url, connector, { verb, data, aadObjectId });
   /** Bob's approval request for an issue, as the delivery worker sent it. */
   const requestFor = (id: number) =>
     waitFor(

@@ -6,9 +6,10 @@ import { risks } from '../../db/schema/risks';
 import { RISK_REVIEW_TIMER, reviewReminderAt } from '../../workflows/risks/index';
 import { startTestAccord, testConfig } from '../support/accord';
 import { createTestDatabase, type TestDatabase } from '../support/database';
-import { postActivity, startFakeBotConnector, teamsActivity } from '../support/fake-bot-connector';
+import { startFakeBotConnector, teamsActivity } from '../support/fake-bot-connector';
 import { startFakeSlack } from '../support/fake-slack';
 import { writeGovernanceFile } from '../support/governance-file';
+import { cardOf, element, invokeAction, invokedCard, postTeamsActivity, texts } from '../support/teams-cards';
 import { waitFor } from '../support/wait';
 
 const BOB = '00000000-0000-4000-8000-0000000000b0';
@@ -34,49 +35,20 @@ relationships:
 
 const daysFromNow = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
 
-type Card = { version: string; body: Record<string, unknown>[]; actions?: Record<string, unknown>[] };
-type Attachment = { contentType: string; content: Card };
-type InvokeBody = { statusCode: number; type: string; value: Card | string };
-
 describe('the risk register on Teams, end to end', () => {
   let database: TestDatabase;
   let slack: Awaited<ReturnType<typeof startFakeSlack>>;
   let connector: Awaited<ReturnType<typeof startFakeBotConnector>>;
   let accord: Accord;
 
-  async function post(activity: Record<string, unknown>) {
-    const response = await postActivity(accord.url, activity);
-    const raw = await response.text();
-    const replies = connector.calls
-      .filter((call) => call.method === 'POST' && call.path.endsWith(`/activities/${String(activity.id)}`))
-      .map((call) => call.activity);
-    return { status: response.status, body: raw ? (JSON.parse(raw) as InvokeBody) : undefined, replies };
-  }
+  const post = (activity: Record<string, unknown>) => postTeamsActivity(accord.url, connector, activity);
   const message = (text: string | undefined, aadObjectId = BOB, extra: Record<string, unknown> = {}) =>
     post({ ...teamsActivity(connector.serviceUrl, { text, aadObjectId }), ...extra });
   const said = async (text: string, aadObjectId = BOB) =>
     (await message(text, aadObjectId)).replies.map((reply) => String(reply.text ?? '')).join('\n');
+  /** Every risk button here is `risk.add`. */
   const invoke = (data: Record<string, unknown>, aadObjectId = BOB) =>
-    post(
-      teamsActivity(connector.serviceUrl, {
-        type: 'invoke',
-        invokeName: 'adaptiveCard/action',
-        aadObjectId,
-        value: { action: { type: 'Action.Execute', verb: 'risk.add', data } },
-      }),
-    );
-  const cardOf = (activity: Record<string, unknown> | undefined) =>
-    (activity?.attachments as Attachment[] | undefined)?.[0]?.content;
-  const texts = (card: Card | undefined) =>
-    (card?.body ?? [])
-      .filter((part) => part.type === 'TextBlock')
-      .map((part) => String(part.text))
-      .join('\n');
-  const element = (card: Card | undefined, id: string) => card?.body.find((candidate) => candidate.id === id);
-  const invokedCard = (body: InvokeBody | undefined) => {
-    expect(body?.type).toBe('application/vnd.microsoft.card.adaptive');
-    return body?.value as Card;
-  };
+    invokeAction(accord.url, connector, { verb: 'risk.add', data, aadObjectId });
   const storedRisks = () => database.db.select().from(risks).orderBy(risks.id);
 
   beforeAll(async () => {
