@@ -10,7 +10,6 @@ import { liveAgenda } from './review-agenda';
 import { loadOccurrence, type ReviewContext, reviewTopic } from './review-context';
 import { minutesRequest, reminderNotice } from './review-notices';
 import { findSeries, scheduleOf } from './review-series';
-import { refreshTally } from './rsvp';
 import { type OccurrenceRef, syncSeries } from './sync-reviews';
 
 export type ReviewLinks = { calendarUrl: (token: string) => string };
@@ -60,7 +59,6 @@ export function onReviewReminder(clock: Clock, links: ReviewLinks): TimerHandler
         { relationshipId: series.relationshipId, topic: reviewTopic(occurrence.id) },
       );
     }
-    if (occurrence.tallyOutboxId === null) await refreshTally(work, context);
     await work.tx.insert(auditEvents).values({
       at: clock.now(),
       relationshipId: series.relationshipId,

@@ -53,7 +53,10 @@ export async function recordRsvp(
   });
 }
 
-/** Posts the organiser's tally the first time, and updates that same message afterwards. */
+/**
+ * Posts the organiser's tally at the first answer (not with the reminders, which would double the
+ * messages of a reminder run), and updates that same message afterwards.
+ */
 export async function refreshTally(work: Work, context: ReviewContext) {
   const answers = await work.tx
     .select()
