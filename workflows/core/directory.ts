@@ -158,3 +158,22 @@ export async function activeGoals(db: Executor, relationshipIds: string[]) {
     )
     .orderBy(asc(goals.relationshipId), asc(goals.id));
 }
+
+/** Which person of a relationship a platform user is. */
+export function personOf(directory: RelationshipDirectory, identity: PlatformIdentity): string | undefined {
+  for (const person of directory.people.values()) {
+    const matches =
+      identity.platform === 'slack'
+        ? person.slackUserId === identity.userId
+        : person.teamsAadObjectId === identity.aadObjectId;
+    if (matches) return person.id;
+  }
+  return undefined;
+}
+
+/** A person's name for messages; their id when the directory no longer knows them. */
+export const nameOf = (
+  directory: RelationshipDirectory,
+  personId: string | null | undefined,
+  fallback = 'nobody',
+) => (personId && directory.people.get(personId)?.name) || personId || fallback;

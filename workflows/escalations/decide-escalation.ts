@@ -1,7 +1,7 @@
 import { and, eq } from 'drizzle-orm';
 import { escalationDecisions, escalations } from '../../db/schema/escalations';
 import type { Clock } from '../core/clock';
-import type { PlatformIdentity, RelationshipDirectory } from '../core/directory';
+import { type PlatformIdentity, personOf, type RelationshipDirectory } from '../core/directory';
 import type { Notice } from '../core/notice';
 import type { UnitOfWork, Work } from '../core/unit-of-work';
 import { loadAbsences } from './absences';
@@ -38,15 +38,6 @@ export type DecideResult = {
   current?: Notice;
 };
 
-/** Finds which person of the escalation's relationship a platform user is. */
-function personFor(directory: RelationshipDirectory, identity: PlatformIdentity): string | undefined {
-  for (const person of directory.people.values()) {
-    if (identity.platform === 'slack' && person.slackUserId === identity.userId) return person.id;
-    if (identity.platform === 'teams' && person.teamsAadObjectId === identity.aadObjectId) return person.id;
-  }
-  return undefined;
-}
-
 /**
  * One click on Approve, Reject or Escalate now. The escalation row is locked, so a double click or
  * the same click on two instances makes one decision; anything stale or foreign changes nothing and
@@ -74,7 +65,7 @@ export async function decideEscalation(
       );
     }
     const ref = reference(escalation.id);
-    const actorId = personFor(directory, input.actor);
+    const actorId = personOf(directory, input.actor);
     const viewer = actorId ? directory.people.get(actorId) : undefined;
     const view = (current: Escalation) =>
       current.status === 'open' && current.level === input.shownLevel && actorId

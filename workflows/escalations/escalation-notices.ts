@@ -1,6 +1,11 @@
 import type { escalations } from '../../db/schema/escalations';
-import type { Level, Person, RelationshipDirectory } from '../core/directory';
-import { timeZoneOf } from '../core/directory';
+import {
+  type Level,
+  nameOf as nameOfPerson,
+  type Person,
+  type RelationshipDirectory,
+  timeZoneOf,
+} from '../core/directory';
 import type { Notice } from '../core/notice';
 import { formatInZone } from '../core/time-format';
 
@@ -23,7 +28,7 @@ export function parseActionValue(value: string): { escalationId: number; level: 
 }
 
 const nameOf = (directory: RelationshipDirectory, personId: string | null | undefined) =>
-  (personId && directory.people.get(personId)?.name) || personId || 'someone';
+  nameOfPerson(directory, personId, 'someone');
 
 const levelLabel = (directory: RelationshipDirectory, position: number) => {
   const level = directory.levels.find((candidate) => candidate.position === position);

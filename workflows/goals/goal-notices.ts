@@ -1,5 +1,5 @@
 import type { goals } from '../../db/schema/goals';
-import type { Person, RelationshipDirectory } from '../core/directory';
+import { nameOf as nameOfPerson, type Person, type RelationshipDirectory } from '../core/directory';
 import type { Notice } from '../core/notice';
 import type { Agreement, Agreers, Answer, Side } from './agreement';
 
@@ -41,7 +41,7 @@ export function parseActionValue(value: string): ActionTarget | undefined {
 }
 
 export const nameOf = (directory: RelationshipDirectory, personId: string | null | undefined) =>
-  (personId && directory.people.get(personId)?.name) || personId || 'someone';
+  nameOfPerson(directory, personId, 'someone');
 
 export const sideName = (directory: RelationshipDirectory, side: Side) =>
   `${side === 'client' ? directory.relationship.client : directory.relationship.provider} (the ${side})`;

@@ -6,7 +6,7 @@ import { issueLists } from '../../db/schema/issue-lists';
 import { issues } from '../../db/schema/issues';
 import { outbox, type Recipient } from '../../db/schema/jobs';
 import { topicMessages } from '../../db/schema/topic-messages';
-import { directMessageTo, type PlatformIdentity, type RelationshipDirectory } from '../core/directory';
+import { directMessageTo, nameOf, type RelationshipDirectory } from '../core/directory';
 import type { Notice } from '../core/notice';
 import type { Work } from '../core/unit-of-work';
 import { localTimeToInstant } from '../reviews/occurrences';
@@ -46,18 +46,7 @@ export async function issueListRole(db: Executor, relationshipId: string, role: 
   return rows.map((row) => row.personId).sort();
 }
 
-export function personIn(directory: RelationshipDirectory, identity: PlatformIdentity): string | undefined {
-  for (const person of directory.people.values()) {
-    if (
-      identity.platform === 'slack'
-        ? person.slackUserId === identity.userId
-        : person.teamsAadObjectId === identity.aadObjectId
-    ) {
-      return person.id;
-    }
-  }
-  return undefined;
-}
+export { personOf as personIn } from '../core/directory';
 
 /** An owner typed as an id, a name, or a Slack mention; undefined when nobody matches. */
 export function resolvePerson(directory: RelationshipDirectory, typed: string): string | undefined {
@@ -75,8 +64,7 @@ export function resolvePerson(directory: RelationshipDirectory, typed: string): 
   return undefined;
 }
 
-export const nameOf = (directory: RelationshipDirectory, personId: string | null | undefined) =>
-  (personId && directory.people.get(personId)?.name) || personId || 'nobody';
+export { nameOf };
 
 function fields(issue: Issue, directory: RelationshipDirectory) {
   return [

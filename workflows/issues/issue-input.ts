@@ -1,16 +1,14 @@
 import { z } from 'zod';
+import { isCalendarDate } from '../core/calendar-date';
 
 export const TITLE_MAX = 150;
 export const DESCRIPTION_MAX = 3000;
 export const priorities = ['low', 'medium', 'high'] as const;
 
-const isDate = (text: string) => {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(text)) return false;
-  const parsed = new Date(`${text}T00:00:00Z`);
-  return !Number.isNaN(parsed.getTime()) && parsed.toISOString().startsWith(text);
-};
-
-export const dueDate = z.string().trim().refine(isDate, 'The due date must be a date like 2026-12-24.');
+export const dueDate = z
+  .string()
+  .trim()
+  .refine(isCalendarDate, 'The due date must be a date like 2026-12-24.');
 
 /** What a person types to propose an issue, checked the same way on every platform. */
 export const issueFields = z.object({

@@ -1,7 +1,12 @@
 import { eq } from 'drizzle-orm';
 import type { Executor } from '../../db/client';
 import { reviewOccurrences } from '../../db/schema/reviews';
-import { loadDirectory, type PlatformIdentity, type RelationshipDirectory } from '../core/directory';
+import {
+  loadDirectory,
+  type PlatformIdentity,
+  personOf,
+  type RelationshipDirectory,
+} from '../core/directory';
 import { DomainError } from '../core/errors';
 import { attendeesOf, findSeries, organiserOf, type Series } from './review-series';
 
@@ -33,15 +38,8 @@ export async function loadOccurrence(
 
 /** The person of the occurrence's relationship a platform user is, or a refusal. */
 export function personIn(context: ReviewContext, identity: PlatformIdentity): string {
-  for (const person of context.directory.people.values()) {
-    if (
-      identity.platform === 'slack'
-        ? person.slackUserId === identity.userId
-        : person.teamsAadObjectId === identity.aadObjectId
-    ) {
-      return person.id;
-    }
-  }
+  const personId = personOf(context.directory, identity);
+  if (personId) return personId;
   throw new DomainError('not_in_directory', `You are not part of ${context.directory.relationship.name}.`);
 }
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isCalendarDate } from '../core/calendar-date';
 
 export const ITEM_TITLE_MAX = 150;
 export const TEXT_MAX = 3000;
@@ -43,18 +44,12 @@ export function parseActionItems(text: string): { items: ActionItem[] } | { erro
     if (!rawTitle) return { error: `${where} has no title.` };
     if (rawTitle.length > ITEM_TITLE_MAX)
       return { error: `${where}: the title is at most ${ITEM_TITLE_MAX} characters.` };
-    if (due && !isDate(due))
+    if (due && !isCalendarDate(due))
       return { error: `${where}: the due date "${due}" is not a date like 2026-12-24.` };
     items.push({ title: rawTitle, ...(owner ? { owner } : {}), ...(due ? { due } : {}) });
   }
   return { items };
 }
-
-const isDate = (text: string) => {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(text)) return false;
-  const parsed = new Date(`${text}T00:00:00Z`);
-  return !Number.isNaN(parsed.getTime()) && parsed.toISOString().startsWith(text);
-};
 
 export const firstMessage = (error: z.ZodError) => ({
   field: String(error.issues[0]?.path[0] ?? 'title'),

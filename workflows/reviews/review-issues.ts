@@ -3,7 +3,12 @@ import { auditEvents } from '../../db/schema/audit';
 import { issues } from '../../db/schema/issues';
 import { reviewOccurrences } from '../../db/schema/reviews';
 import type { Clock } from '../core/clock';
-import { directMessageTo, type PlatformIdentity, type RelationshipDirectory } from '../core/directory';
+import {
+  directMessageTo,
+  nameOf,
+  type PlatformIdentity,
+  type RelationshipDirectory,
+} from '../core/directory';
 import { DomainError } from '../core/errors';
 import type { Notice } from '../core/notice';
 import { formatInZone } from '../core/time-format';
@@ -155,9 +160,6 @@ export async function recordMinutes(
     return `The minutes of ${series.title} are recorded${created.length ? `; ${created.length} action item${created.length === 1 ? '' : 's'} joined the issue list` : ''}, and went to the attendees${slackChannel || teamsChannel ? ' and the governance channel' : ''}.`;
   });
 }
-
-const nameOf = (directory: RelationshipDirectory, personId: string | undefined) =>
-  (personId && directory.people.get(personId)?.name) || personId || 'nobody';
 
 function ownerId(directory: RelationshipDirectory, owner: string): string | undefined {
   const wanted = owner.replace(/^@/, '').toLowerCase();

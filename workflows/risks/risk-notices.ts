@@ -1,5 +1,6 @@
 import type { risks } from '../../db/schema/risks';
 import type { RelationshipDirectory } from '../core/directory';
+import { nameOf } from '../core/directory';
 import type { Notice } from '../core/notice';
 import { IMPACTS, LIKELIHOODS, riskScore } from './risk-score';
 
@@ -8,8 +9,7 @@ export type Risk = typeof risks.$inferSelect;
 export const reference = (riskId: number) => `RSK-${riskId}`;
 export const riskTopic = (riskId: number) => `risk:${riskId}`;
 
-export const nameOf = (directory: RelationshipDirectory, personId: string | null | undefined) =>
-  (personId && directory.people.get(personId)?.name) || personId || 'nobody';
+export { nameOf };
 
 /** `score 20 (likelihood 4, likely; impact 5, severe)`. */
 export const scoreText = (risk: Pick<Risk, 'likelihood' | 'impact'>) =>
