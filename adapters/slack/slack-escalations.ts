@@ -123,7 +123,6 @@ export function registerSlackEscalations(app: App, deps: CommandDeps) {
         description: form.description,
         severity: form.severity as 'medium' | undefined,
         goalId: form.goal?.goalId,
-        confirmByMessage: true,
       });
       await ack();
     } catch (error) {

@@ -23,6 +23,8 @@ const DELIVERY_ATTEMPTS = 8;
 /** Below Slack's and the Bot Connector's per-app message limits. */
 const DELIVERIES_PER_SECOND = 200;
 const RECONCILE_BATCH = 1000;
+/** Due timers of one kind fired in one transaction; a retried job fires only its own. */
+const TIMER_BATCH = 50;
 const SENTINEL_JOB = 'sentinel';
 const SENTINEL_DELAY_MS = 365 * 86_400_000;
 const SENTINEL_CHECK_MS = 2000;
@@ -105,8 +107,17 @@ export function createJobRuntime(deps: JobRuntimeDeps) {
   }
 
   async function processTimer(job: Job<TimerJob>) {
-    const outcome = await fireTimer(unitOfWork, deps.timerHandlers, clock, job.data.timerId);
-    metrics.timersFired.inc({ outcome });
+    const batch = job.attemptsMade === 0 ? TIMER_BATCH : 1;
+    const { outcome, fired } = await fireTimer(
+      db,
+      unitOfWork,
+      deps.timerHandlers,
+      clock,
+      job.data.timerId,
+      batch,
+    );
+    if (outcome === 'fired') metrics.timersFired.inc({ outcome }, fired);
+    else metrics.timersFired.inc({ outcome });
     if (outcome === 'no_handler') logger.warn({ timerId: job.data.timerId }, 'timer has no handler');
     return outcome;
   }

@@ -18,6 +18,8 @@ export const timers = pgTable(
     dueAt: timestamp('due_at', { withTimezone: true }).notNull(),
     firedAt: timestamp('fired_at', { withTimezone: true }),
     cancelledAt: timestamp('cancelled_at', { withTimezone: true }),
+    /** Times its handler threw. A timer that failed is fired alone from then on, never in a batch. */
+    failures: integer('failures').notNull().default(0),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [

@@ -1,42 +1,52 @@
 import { fileURLToPath } from 'node:url';
-import { Redis } from 'ioredis';
 import { startAccord } from '../../bot/app';
 import { loadConfig } from '../../bot/config';
 import { createLogger } from '../../bot/logger';
 import { createTestDatabase } from '../../test/support/database';
-import { testRedisUrl, uniquePrefix } from '../../test/support/redis';
+import { testRedisUrl } from '../../test/support/redis';
 import { SIGNING_SECRET } from '../../test/support/slack-requests';
+import { type RunningBot, spawnBot } from '../../test/support/spawn-bot';
+import { flush } from './reminders/baseline';
+import { stopBot } from './reminders/bots';
 
 const governanceFile = fileURLToPath(
   new URL('../../test/fixtures/governance/escalations.yaml', import.meta.url),
 );
+/** A logical database no test uses (the reminders part uses 11): flushed before and after each step. */
+const REDIS_DB = 9;
 
 /**
- * The real bot, as `npm start` composes it, on a fresh database and Redis prefix of its own so no
- * earlier step's queue backlog reaches this one. Closing it also drops both.
+ * The real bot as it is deployed to scale (README, "Scaling"): a `ROLE=web` instance that answers
+ * Slack, here in this process, and a `ROLE=worker` process that routes and delivers, on a fresh
+ * database and an emptied Redis database, so no earlier step's backlog reaches this one. Closing it
+ * stops both and drops the database.
  */
 export async function startBenchAccord(slackApiUrl: string) {
-  const database = await createTestDatabase({ migrate: false }); // startAccord migrates, as in production
-  const redisPrefix = uniquePrefix('bench');
+  const redisUrl = testRedisUrl(REDIS_DB);
+  await flush(redisUrl);
+  const database = await createTestDatabase({ migrate: false }); // the bot migrates, as in production
+  const env = {
+    DATABASE_URL: database.url,
+    REDIS_URL: redisUrl,
+    SLACK_SIGNING_SECRET: SIGNING_SECRET,
+    SLACK_BOT_TOKEN: 'xoxb-bench-token',
+    SLACK_API_URL: slackApiUrl,
+    GOVERNANCE_FILE: governanceFile,
+    TEAMS_ALLOW_UNAUTHENTICATED: 'true',
+  };
+  let worker: RunningBot | undefined;
   const cleanUp = async () => {
+    if (worker) await stopBot(worker);
     await database.drop();
-    await deleteRedisKeys(redisPrefix);
+    await flush(redisUrl);
   };
   try {
-    const config = loadConfig({
-      PORT: '0',
-      DATABASE_URL: database.url,
-      REDIS_URL: testRedisUrl(),
-      SLACK_SIGNING_SECRET: SIGNING_SECRET,
-      SLACK_BOT_TOKEN: 'xoxb-bench-token',
-      SLACK_API_URL: slackApiUrl,
-      GOVERNANCE_FILE: governanceFile,
-      TEAMS_ALLOW_UNAUTHENTICATED: 'true',
-      LOG_LEVEL: 'silent',
-    });
+    // The worker first: it applies the governance file before the web instance reads it.
+    worker = spawnBot({ ...env, PORT: '0', ROLE: 'worker', LOG_LEVEL: 'info' });
+    await worker.ready;
+    const config = loadConfig({ ...env, PORT: '0', ROLE: 'web', LOG_LEVEL: 'silent' });
     const accord = await startAccord(config, {
       logger: createLogger(config.logLevel),
-      redisPrefix,
       shutdownGraceMs: 2000,
     });
     return {
@@ -52,17 +62,5 @@ export async function startBenchAccord(slackApiUrl: string) {
   } catch (error) {
     await cleanUp();
     throw error;
-  }
-}
-
-/** The step's queues, jobs left undelivered and SLA timers four hours out: all under its prefix. */
-async function deleteRedisKeys(prefix: string): Promise<void> {
-  const redis = new Redis(testRedisUrl(), { maxRetriesPerRequest: 1 });
-  try {
-    for await (const keys of redis.scanStream({ match: `${prefix}:*`, count: 1000 })) {
-      if ((keys as string[]).length > 0) await redis.unlink(...(keys as string[]));
-    }
-  } finally {
-    redis.disconnect();
   }
 }

@@ -114,8 +114,10 @@ describe('escalation SLAs in real time (the "fast" relationship answers within 2
     expect(((await away.json()) as { text: string }).text).toContain('your requests skip you (no delegate)');
     const response = await postSlashCommand(accord.url, { text: 'Nobody on first line', user_id: 'U0GINA' });
     const text = ((await response.json()) as { text: string }).text;
-    expect(text).toMatch(/^ESC-\d+ is raised and went to Ivy Second \(level 2 \(Second line\)\)\.$/);
     const ref = /ESC-\d+/.exec(text)?.[0] ?? '';
+    expect(await waitFor(() => textsTo('U0GINA').find((line) => line.includes(`${ref} went to`)))).toContain(
+      `${ref} went to Ivy Second (level 2 (Second line)).`,
+    );
     await waitFor(() =>
       textsTo('U0JON').find((line) =>
         line.includes(

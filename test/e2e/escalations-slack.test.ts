@@ -12,11 +12,27 @@ import { waitFor } from '../support/wait';
 
 const fixture = fileURLToPath(new URL('../fixtures/governance/escalations.yaml', import.meta.url));
 
+type FakeSlack = Awaited<ReturnType<typeof startFakeSlack>>;
+
+const refOf = (text: string) => Number(/ESC-(\d+)/.exec(text)?.[1]);
+
+/** The raiser's direct message saying who the escalation went to, once the worker routed it. */
+const routedMessage = async (slack: FakeSlack, user: string, ref: string) => {
+  const call = await waitFor(
+    () =>
+      slack
+        .callsTo('chat.postMessage')
+        .find((c) => c.body.channel === user && String(c.body.text).includes(`${ref} went to`)),
+    { what: `who ${ref} went to, told to ${user}` },
+  );
+  return String(call.body.text);
+};
+
 type Block = { type: string; elements?: { action_id?: string; value?: string }[] };
 
 describe('escalations in Slack, end to end', () => {
   let database: TestDatabase;
-  let slack: Awaited<ReturnType<typeof startFakeSlack>>;
+  let slack: FakeSlack;
   let connector: Awaited<ReturnType<typeof startFakeBotConnector>>;
   let accord: Accord;
 
@@ -78,15 +94,16 @@ describe('escalations in Slack, end to end', () => {
     );
   const rowOf = async (id: number) =>
     (await database.db.select().from(escalations).where(eq(escalations.id, id)))[0];
-  const refOf = (text: string) => Number(/ESC-(\d+)/.exec(text)?.[1]);
+  const routedTo = (user: string, ref: string) => routedMessage(slack, user, ref);
 
   it('raises with /escalate <title>: the raiser is told privately, approvers, executive and channel are told', async () => {
     const ack = await escalate('U0ALICE', 'Payroll export failing since Monday');
     expect(ack.response_type).toBe('ephemeral');
-    expect(ack.text).toMatch(
-      /^ESC-\d+ is raised and went to Bob Provider, Dave Delivery \(level 1 \(Service delivery\)\)\.$/,
-    );
+    expect(ack.text).toMatch(/^ESC-\d+ is raised\. I will message you who it went to in a moment\.$/);
     const ref = `ESC-${refOf(ack.text)}`;
+    expect(await routedTo('U0ALICE', ref)).toContain(
+      `${ref} went to Bob Provider, Dave Delivery (level 1 (Service delivery)).`,
+    );
     const request = await postAbout('U0DAVE', ref);
     expect(buttonsOf(request).map((button) => button.action_id)).toEqual([
       'escalation.approve',
@@ -97,7 +114,7 @@ describe('escalations in Slack, end to end', () => {
     expect(JSON.stringify(request.body.blocks)).toMatch(/GMT/);
     await postAbout('U0ERIN', ref);
     await postAbout('C0GOVERN', ref);
-    expect(posts('U0ALICE')).toHaveLength(0);
+    expect(posts('U0ALICE')).toHaveLength(1);
   });
 
   it('answers someone outside the governance directory privately, and stores nothing', async () => {
@@ -274,8 +291,9 @@ describe('escalations in Slack, end to end', () => {
 
   it('never lets the raiser decide: an approver who raises goes to the level’s other approvers', async () => {
     const ack = await escalate('U0DAVE', 'Raised by an approver');
-    expect(ack.text).toContain('went to Bob Provider (level 1');
-    expect(ack.text).not.toContain('Dave Delivery');
+    const routed = await routedTo('U0DAVE', `ESC-${refOf(ack.text)}`);
+    expect(routed).toContain('went to Bob Provider (level 1');
+    expect(routed).not.toContain('Dave Delivery');
   });
 
   it('sends requests to the delegate of an away approver, who decides for them', async () => {
@@ -363,7 +381,7 @@ describe('escalations in Slack, end to end', () => {
 
 describe('raising through the form, for someone in several relationships', () => {
   let database: TestDatabase;
-  let slack: Awaited<ReturnType<typeof startFakeSlack>>;
+  let slack: FakeSlack;
   let accord: Accord;
 
   beforeAll(async () => {
@@ -417,14 +435,7 @@ describe('raising through the form, for someone in several relationships', () =>
       severity: 'high',
       description: 'Orders stuck in the queue',
     });
-    await waitFor(() =>
-      slack
-        .callsTo('chat.postMessage')
-        .find(
-          (call) =>
-            call.body.channel === 'U0MIA' && String(call.body.text).includes(`ESC-${row?.id} is raised`),
-        ),
-    );
+    expect(await routedMessage(slack, 'U0MIA', `ESC-${row?.id}`)).toContain('(level 1');
   });
 
   it('keeps the form open with the error on the field when the title is missing', async () => {
@@ -442,8 +453,7 @@ describe('raising through the form, for someone in several relationships', () =>
       user_id: 'U0MIA',
       channel_id: 'C0GOVERN',
     });
-    expect(((await response.json()) as { text: string }).text).toMatch(
-      /^ESC-\d+ is raised and went to Bob Provider, Dave Delivery/,
-    );
+    const ref = `ESC-${refOf(((await response.json()) as { text: string }).text)}`;
+    expect(await routedMessage(slack, 'U0MIA', ref)).toContain(`${ref} went to Bob Provider, Dave Delivery`);
   });
 });

@@ -54,6 +54,17 @@ describe('escalations on Teams', () => {
   const replyText = (replies: Record<string, unknown>[]) =>
     replies.map((reply) => String(reply.text)).join('\n');
   const textsOf = (card: Card) => JSON.stringify(card.body);
+  /** What the bot sent into Bob's 1:1 chat naming who an escalation went to, once it was routed. */
+  const routedToBob = (id: number) =>
+    waitFor(
+      () =>
+        connector
+          .sent()
+          .filter((sent) => sent.conversationId === BOB_CHAT)
+          .map((sent) => JSON.stringify(cardOf(sent.activity)?.body ?? sent.activity.text))
+          .find((text) => text.includes(`ESC\\\\-${id} went to`)),
+      { what: `who ESC-${id} went to, told to Bob` },
+    );
 
   const raiseOnSlack = async (title: string) => {
     const response = await postSlashCommand(accord.url, { text: title, user_id: 'U0ALICE' });
@@ -118,7 +129,8 @@ describe('escalations on Teams', () => {
     const { replies } = await message('escalate Router down');
     expect(replies).toHaveLength(1);
     expect(replies[0]?.conversation).toMatchObject({ id: BOB_CHAT });
-    expect(replyText(replies)).toMatch(/^ESC-1 is raised and went to Dave Delivery \(level 1/);
+    expect(replyText(replies)).toBe('ESC-1 is raised. I will message you who it went to in a moment.');
+    expect(await routedToBob(1)).toMatch(/went to Dave Delivery .{1,3}level 1/);
 
     const toDave = await slackCall(
       'chat.postMessage',
@@ -412,10 +424,11 @@ describe('escalations on Teams', () => {
       });
       expect(body?.type).toBe('application/vnd.microsoft.card.adaptive');
       // The uptime goal has its own levels in the fixture: its first level is the platform team.
-      expect(textsOf(body?.value as Card)).toMatch(
-        /is raised and went to Carol Chief .{1,3}level 1 .{1,3}Platform team/,
-      );
+      expect(textsOf(body?.value as Card)).toContain('is raised');
       const [row] = await database.db.select().from(escalations).where(eq(escalations.title, 'Disk full'));
+      expect(await routedToBob(row?.id ?? 0)).toMatch(
+        /went to Carol Chief .{1,3}level 1 .{1,3}Platform team/,
+      );
       expect(row).toMatchObject({
         description: 'On db-2',
         severity: 'high',

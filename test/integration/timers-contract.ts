@@ -1,4 +1,4 @@
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditEvents } from '../../db/schema/audit';
 import { timers } from '../../db/schema/jobs';
@@ -14,8 +14,24 @@ export function timerContract(underTest: BackendUnderTest) {
     let runtime: ReturnType<typeof startRuntime>;
     let loseAllJobs: () => Promise<void>;
 
+    // Each ping records the transaction it ran in, to show which timers were fired together.
     const ping: TimerHandler = async (timer, work) => {
-      await work.tx.insert(auditEvents).values({ actor: 'test', kind: 'pinged', subject: timer.id });
+      await work.tx
+        .insert(auditEvents)
+        .values({
+          actor: 'test',
+          kind: 'pinged',
+          subject: timer.id,
+          data: sql`jsonb_build_object('tx', txid_current())`,
+        });
+    };
+    const failedOnce = new Set<string>();
+    const flaky: TimerHandler = async (timer, work) => {
+      if (timer.id.endsWith('-bad') && !failedOnce.has(timer.id)) {
+        failedOnce.add(timer.id);
+        throw new Error('the handler failed this time');
+      }
+      await ping(timer, work);
     };
     const pings = async (id: string) =>
       (await database.db.select().from(auditEvents).where(eq(auditEvents.subject, id))).length;
@@ -23,12 +39,28 @@ export function timerContract(underTest: BackendUnderTest) {
       runtime.unitOfWork((work) =>
         work.scheduleTimer({ id, name: 'ping', dueAt: new Date(Date.now() + inMs) }),
       );
+    /** Timers all due at the same instant, scheduled together. */
+    const burst = (prefix: string, count: number, name: string) => {
+      const ids = Array.from({ length: count }, (_, i) => `${prefix}-${i}`);
+      const dueAt = new Date(Date.now() + 500);
+      return runtime.unitOfWork(async (work) => {
+        for (const id of ids) await work.scheduleTimer({ id, name, dueAt });
+        return ids;
+      });
+    };
+    const pingsLike = async (prefix: string) =>
+      (
+        await database.pool.query<{ subject: string; tx: string }>(
+          "SELECT subject, data->>'tx' AS tx FROM audit_events WHERE kind = 'pinged' AND subject LIKE $1",
+          [`${prefix}-%`],
+        )
+      ).rows;
 
     beforeAll(async () => {
       database = await createTestDatabase();
       const created = underTest.create(database);
       loseAllJobs = created.loseAllJobs;
-      runtime = startRuntime(database, created.backend, { handlers: { ping } });
+      runtime = startRuntime(database, created.backend, { handlers: { ping, flaky } });
       runtime.startWorkers();
     });
     afterAll(async () => {
@@ -69,6 +101,37 @@ export function timerContract(underTest: BackendUnderTest) {
       expect(await pings('moved')).toBe(0);
       await waitFor(async () => ((await pings('moved')) > 0 ? true : undefined), { what: 'moved timer' });
       expect(await pings('moved')).toBe(1);
+    });
+
+    it('fires a burst of due timers each exactly once, many to a transaction', async () => {
+      const ids = await burst('burst', 120, 'ping');
+      await waitFor(async () => ((await pingsLike('burst')).length >= ids.length ? true : undefined), {
+        what: 'every timer of the burst',
+      });
+      await runtime.reconcile();
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const fired = await pingsLike('burst');
+      expect(fired.map((row) => row.subject).sort()).toEqual([...ids].sort());
+      // One transaction per timer would be 120: batches take many due timers at once.
+      expect(new Set(fired.map((row) => row.tx)).size).toBeLessThan(ids.length / 2);
+    });
+
+    it('fires the rest of a burst when one handler fails, and that timer alone on its retry', async () => {
+      const ids = await burst('flaky', 40, 'flaky');
+      const bad = 'flaky-bad';
+      await runtime.unitOfWork((work) =>
+        work.scheduleTimer({ id: bad, name: 'flaky', dueAt: new Date(Date.now() + 450) }),
+      );
+      await waitFor(async () => ((await pingsLike('flaky')).length > ids.length ? true : undefined), {
+        what: 'every timer of the burst, and the failed one retried',
+        timeoutMs: 15_000,
+      });
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const fired = (await pingsLike('flaky')).map((row) => row.subject);
+      expect(fired.sort()).toEqual([...ids, bad].sort());
+      const [row] = await database.db.select().from(timers).where(eq(timers.id, bad));
+      expect(row?.failures).toBe(1);
+      expect(row?.firedAt).toBeInstanceOf(Date);
     });
 
     it('never fires a cancelled timer', async () => {

@@ -1,4 +1,5 @@
-import { and, eq, isNull } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNull, lte, ne, sql } from 'drizzle-orm';
+import type { Database } from '../../db/client';
 import { timers } from '../../db/schema/jobs';
 import type { Clock } from './clock';
 import type { UnitOfWork, Work } from './unit-of-work';
@@ -16,30 +17,115 @@ export type TimerHandler = (timer: DueTimer, work: Work) => Promise<void>;
 
 export type FireOutcome = 'fired' | 'not_pending' | 'not_due' | 'no_handler';
 
+export type FireResult = {
+  outcome: FireOutcome;
+  /** Every timer this call fired: the one asked for and the due timers of its kind it took along. */
+  fired: number;
+};
+
 /**
  * Fires a timer once: locks its row, checks it is still pending and due (a moved timer leaves an
  * early job behind, which finds it not due), runs its handler and marks it fired, all in one
  * transaction. A second delivery of the same job finds it fired and does nothing.
+ *
+ * With `batch` above 1 the same transaction also fires other due timers of the same kind that no
+ * other worker holds (`SKIP LOCKED`), so a burst of timers (ten thousand reminders in a minute)
+ * costs one transaction per batch, not per timer, and handlers can share what they read through
+ * `work.memo`. Their own jobs then find them fired. Only one kind per batch: handlers of one kind do
+ * not change what the others read. A handler that throws rolls the batch back and has its failure
+ * counted: from then on that timer is only fired alone, by its own job's retries, so one bad timer
+ * cannot hold back the others.
  */
 export async function fireTimer(
+  db: Database,
   unitOfWork: UnitOfWork,
   handlers: ReadonlyMap<string, TimerHandler>,
   clock: Clock,
   timerId: string,
-): Promise<FireOutcome> {
+  batch = 1,
+): Promise<FireResult> {
+  // Lock-free first look: most jobs of a burst find their timer already fired by another's batch.
+  const [pending] = await db
+    .select({ id: timers.id })
+    .from(timers)
+    .where(and(eq(timers.id, timerId), isNull(timers.firedAt), isNull(timers.cancelledAt)));
+  if (!pending) return { outcome: 'not_pending', fired: 0 };
+  try {
+    return await fireInTransaction(unitOfWork, handlers, clock, timerId, batch);
+  } catch (error) {
+    if (!(error instanceof TimerFailure)) throw error;
+    await db
+      .update(timers)
+      .set({ failures: sql`${timers.failures} + 1` })
+      .where(eq(timers.id, error.timerId));
+    throw error.cause;
+  }
+}
+
+/** A handler threw for this timer; the batch it was in was rolled back. */
+class TimerFailure extends Error {
+  constructor(
+    readonly timerId: string,
+    override readonly cause: unknown,
+  ) {
+    super(`timer ${timerId} failed`);
+  }
+}
+
+async function fireInTransaction(
+  unitOfWork: UnitOfWork,
+  handlers: ReadonlyMap<string, TimerHandler>,
+  clock: Clock,
+  timerId: string,
+  batch: number,
+): Promise<FireResult> {
   return unitOfWork(async (work) => {
     const [timer] = await work.tx
       .select()
       .from(timers)
       .where(and(eq(timers.id, timerId), isNull(timers.firedAt), isNull(timers.cancelledAt)))
       .for('update');
-    if (!timer) return 'not_pending';
+    if (!timer) return { outcome: 'not_pending', fired: 0 };
     const now = clock.now();
-    if (timer.dueAt.getTime() > now.getTime()) return 'not_due';
+    if (timer.dueAt.getTime() > now.getTime()) return { outcome: 'not_due', fired: 0 };
     const handler = handlers.get(timer.name);
-    if (!handler) return 'no_handler';
-    await handler(timer, work);
-    await work.tx.update(timers).set({ firedAt: now }).where(eq(timers.id, timer.id));
-    return 'fired';
+    if (!handler) return { outcome: 'no_handler', fired: 0 };
+    const others =
+      batch > 1
+        ? await work.tx
+            .select()
+            .from(timers)
+            .where(
+              and(
+                eq(timers.name, timer.name),
+                ne(timers.id, timer.id),
+                eq(timers.failures, 0),
+                isNull(timers.firedAt),
+                isNull(timers.cancelledAt),
+                lte(timers.dueAt, now),
+              ),
+            )
+            .orderBy(asc(timers.dueAt))
+            .limit(batch - 1)
+            .for('update', { skipLocked: true })
+        : [];
+    const due = [timer, ...others];
+    for (const each of due) {
+      try {
+        await handler(each, work);
+      } catch (error) {
+        throw new TimerFailure(each.id, error);
+      }
+    }
+    await work.tx
+      .update(timers)
+      .set({ firedAt: now })
+      .where(
+        inArray(
+          timers.id,
+          due.map((each) => each.id),
+        ),
+      );
+    return { outcome: 'fired', fired: due.length };
   });
 }

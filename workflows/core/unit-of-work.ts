@@ -37,6 +37,11 @@ export type Work = {
   /** Cancels every pending timer of `group`, except those named in `keep`. */
   cancelTimersExcept: (group: string, keep: string[]) => Promise<void>;
   queueNotice: (recipient: Recipient, notice: Notice, options?: NoticeOptions) => Promise<number>;
+  /**
+   * A read shared by everything in this unit of work (the timers of one batch): `load` runs once
+   * per key. Only for what the work itself does not change.
+   */
+  memo: <T>(key: string, load: () => Promise<T>) => Promise<T>;
 };
 
 export type UnitOfWork = <T>(work: (w: Work) => Promise<T>) => Promise<T>;
@@ -49,6 +54,7 @@ export function createUnitOfWork(db: Database, afterCommit: AfterCommit): UnitOf
   return async (work) => {
     const scheduled = new Map<string, ScheduledTimer>();
     const queued: number[] = [];
+    const memos = new Map<string, Promise<unknown>>();
     const result = await db.transaction(async (tx) =>
       work({
         tx,
@@ -82,6 +88,7 @@ export function createUnitOfWork(db: Database, afterCommit: AfterCommit): UnitOf
                 groupKey: timer.group,
                 firedAt: null,
                 cancelledAt: null,
+                failures: 0,
               },
               setWhere: sql`${timers.dueAt} IS DISTINCT FROM excluded.due_at OR ${timers.cancelledAt} IS NOT NULL`,
             })
@@ -121,6 +128,14 @@ export function createUnitOfWork(db: Database, afterCommit: AfterCommit): UnitOf
           if (!row) throw new Error('outbox insert returned no row');
           queued.push(row.id);
           return row.id;
+        },
+        memo: <T>(key: string, load: () => Promise<T>) => {
+          let loaded = memos.get(key);
+          if (!loaded) {
+            loaded = load();
+            memos.set(key, loaded);
+          }
+          return loaded as Promise<T>;
         },
       }),
     );

@@ -4,6 +4,7 @@ import type { TimerHandler } from '../core/timers';
 import { SLA_TIMER } from './escalation-engine';
 import { onEscalationDeliveryFailure } from './on-delivery-failure';
 import { onSlaBreach } from './on-sla-breach';
+import { onEscalationRaised, ROUTE_TIMER } from './route-raised';
 
 export { type AwayUntil, type DelegateRef, setAway, setBack } from './away';
 export { type DecideResult, type Decision, decideEscalation } from './decide-escalation';
@@ -20,7 +21,10 @@ export function escalationJobs(clock: Clock): {
   failures: [string, DeliveryFailureHandler][];
 } {
   return {
-    timers: [[SLA_TIMER, onSlaBreach(clock)]],
+    timers: [
+      [ROUTE_TIMER, onEscalationRaised(clock)],
+      [SLA_TIMER, onSlaBreach(clock)],
+    ],
     failures: [['escalation', onEscalationDeliveryFailure]],
   };
 }

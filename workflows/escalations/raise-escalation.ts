@@ -1,41 +1,29 @@
-import { and, eq, isNull } from 'drizzle-orm';
+import { and, eq, isNull, sql } from 'drizzle-orm';
+import { relationships } from '../../db/schema/directory';
 import { escalations } from '../../db/schema/escalations';
-import { goals } from '../../db/schema/goals';
 import type { Clock } from '../core/clock';
-import type { RelationshipDirectory } from '../core/directory';
 import type { UnitOfWork } from '../core/unit-of-work';
-import { loadAbsences } from './absences';
-import { escalationDirectory } from './escalation-directory';
-import {
-  audit,
-  briefExecutive,
-  postToChannels,
-  requestDecisions,
-  scheduleSla,
-  slaDue,
-  tell,
-} from './escalation-engine';
 import { EscalationError } from './escalation-errors';
 import { firstProblem, type RaiseFields, raiseFields } from './escalation-input';
-import { type Escalation, levelName, nameOf, reference } from './escalation-notices';
-import { nextReachableLevel, routeLevel } from './route';
+import { type Escalation, reference } from './escalation-notices';
+import { ROUTE_TIMER } from './route-raised';
 
 export type RaiseResult = {
   escalation: Escalation;
   reference: string;
-  /** Names of the people asked to decide. */
-  sentTo: string[];
-  /** The confirmation for the raiser, in one sentence. */
+  /** The answer to the raiser, in one sentence; who it went to follows as a direct message. */
   confirmation: string;
 };
 
 /**
- * Raises an escalation at level 1, or at the first level above it with someone to decide. The
- * deciders, the executive and the governance channel are told once the transaction commits.
+ * Records an escalation and queues its routing, in one short transaction: the request that raised it
+ * is answered at once with its reference, and the worker sends it through the levels
+ * (route-raised.ts), then tells the raiser who it went to. Everything a person can get wrong is
+ * checked here, so a refused escalation is never stored.
  */
 export async function raiseEscalation(
   deps: { unitOfWork: UnitOfWork; clock: Clock },
-  input: RaiseFields & { relationshipId: string; raisedBy: string; confirmByMessage?: boolean },
+  input: RaiseFields & { relationshipId: string; raisedBy: string },
 ): Promise<RaiseResult> {
   const parsed = raiseFields.safeParse(input);
   if (!parsed.success) {
@@ -45,99 +33,62 @@ export async function raiseEscalation(
   const fields = parsed.data;
   return deps.unitOfWork(async (work) => {
     const now = deps.clock.now();
-    const directory = await escalationDirectory(work.tx, input.relationshipId, fields.goalId);
-    if (!directory)
+    const ladders = fields.goalId ? ['', `goal:${fields.goalId}`] : [''];
+    // One round trip for every check: this runs inside the Slack request. Columns are written out
+    // qualified, as drizzle leaves them bare inside sql and the subqueries would read their own.
+    const [found] = await work.tx
+      .select({
+        name: relationships.name,
+        member: sql<boolean>`exists (select 1 from people p where p.relationship_id = relationships.id and p.id = ${input.raisedBy} and p.retired_at is null)`,
+        goalKnown: sql<boolean>`exists (select 1 from goals g where g.relationship_id = relationships.id and g.id = ${fields.goalId ?? ''} and g.retired_at is null)`,
+        firstLevel: sql<
+          number | null
+        >`(select min(l.position) from escalation_levels l where l.relationship_id = relationships.id and l.retired_at is null and l.ladder in ${ladders})`,
+      })
+      .from(relationships)
+      .where(and(eq(relationships.id, input.relationshipId), isNull(relationships.retiredAt)));
+    if (!found)
       throw new EscalationError(
         'unknown_relationship',
         `There is no relationship "${input.relationshipId}".`,
       );
-    if (!directory.people.has(input.raisedBy)) {
-      throw new EscalationError(
-        'not_in_directory',
-        `You are not a person of ${directory.relationship.name}.`,
-      );
-    }
-    if (fields.goalId) await assertGoal(work.tx, directory, fields.goalId);
-    const first = directory.levels[0];
-    if (!first) {
+    if (!found.member)
+      throw new EscalationError('not_in_directory', `You are not a person of ${found.name}.`);
+    if (fields.goalId && !found.goalKnown)
+      throw new EscalationError('unknown_goal', `${found.name} has no goal "${fields.goalId}".`, 'goalId');
+    if (found.firstLevel === null) {
       throw new EscalationError(
         'no_escalation_plan',
-        `${directory.relationship.name} has no escalation levels yet: ask your administrator to add them to the governance file.`,
+        `${found.name} has no escalation levels yet: ask your administrator to add them to the governance file.`,
       );
     }
-    const absent = await loadAbsences(work.tx, directory.relationship.id);
-    const firstRoute = routeLevel(first, input.raisedBy, absent, now);
-    const start =
-      firstRoute.deciders.length > 0
-        ? { level: first, route: firstRoute, passed: [] }
-        : nextReachableLevel(directory.levels, first.position, input.raisedBy, absent, now);
-    const top = directory.levels.at(-1) ?? first;
-    const level = start?.level ?? top;
     const [escalation] = await work.tx
       .insert(escalations)
       .values({
-        relationshipId: directory.relationship.id,
+        relationshipId: input.relationshipId,
         title: fields.title,
         description: fields.description,
         severity: fields.severity,
         goalId: fields.goalId,
         raisedBy: input.raisedBy,
-        level: level.position,
+        level: found.firstLevel,
         levelStartedAt: now,
-        slaDueAt: slaDue(directory, level, now),
         createdAt: now,
       })
       .returning();
     if (!escalation) throw new Error('escalation insert returned no row');
-
-    const reached = start ? await requestDecisions(work, escalation, directory, start.route) : [];
-    await postToChannels(work, escalation, directory);
-    if (escalation.slaDueAt) await scheduleSla(work, escalation, escalation.slaDueAt);
-    const passed = start ? (start.level === first ? [] : [first, ...start.passed]) : directory.levels;
-    await audit(work, escalation, input.raisedBy, 'raised', now, {
-      title: escalation.title,
-      severity: escalation.severity,
-      level: escalation.level,
-      sentTo: reached,
-      passed: passed.map((skipped) => skipped.position),
+    await work.scheduleTimer({
+      id: `escalation-route.${escalation.id}`,
+      name: ROUTE_TIMER,
+      dueAt: now,
+      relationshipId: escalation.relationshipId,
+      payload: { escalationId: escalation.id },
     });
-
     const ref = reference(escalation.id);
-    const unreachable = passed.length
-      ? ` Nobody could be reached at ${passed.map(levelName).join(', ')}${start ? '' : ': you decide it'}.`
-      : '';
-    await briefExecutive(
-      work,
+    return {
       escalation,
-      directory,
-      `${nameOf(directory, input.raisedBy)} raised ${ref} at ${levelName(level)}.${unreachable}`,
-      reached,
-    );
-    const sentTo = reached.map((personId) => nameOf(directory, personId));
-    const confirmation = sentTo.length
-      ? `${ref} is raised and went to ${sentTo.join(', ')} (${levelName(level)}).`
-      : `${ref} is raised. Nobody at any level could be reached, so ${nameOf(directory, directory.executive)} (the escalation executive) was told.`;
-    if (input.confirmByMessage) await tell(work, escalation, directory, input.raisedBy, confirmation);
-    return { escalation, reference: ref, sentTo, confirmation };
+      reference: ref,
+      confirmation: `${ref} is raised. I will message you who it went to in a moment.`,
+    };
   });
-}
-
-async function assertGoal(
-  tx: Parameters<Parameters<UnitOfWork>[0]>[0]['tx'],
-  directory: RelationshipDirectory,
-  goalId: string,
-) {
-  const [goal] = await tx
-    .select()
-    .from(goals)
-    .where(
-      and(eq(goals.relationshipId, directory.relationship.id), eq(goals.id, goalId), isNull(goals.retiredAt)),
-    );
-  if (!goal) {
-    throw new EscalationError(
-      'unknown_goal',
-      `${directory.relationship.name} has no goal "${goalId}".`,
-      'goalId',
-    );
-  }
 }

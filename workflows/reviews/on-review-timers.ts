@@ -7,7 +7,7 @@ import type { TimerHandler } from '../core/timers';
 import type { Work } from '../core/unit-of-work';
 import { occurrencesBetween } from './occurrences';
 import { liveAgenda } from './review-agenda';
-import { loadOccurrence, type ReviewContext, reviewTopic } from './review-context';
+import { contextOf, type ReviewContext, reviewTopic } from './review-context';
 import { minutesRequest, reminderNotice } from './review-notices';
 import { findSeries, scheduleOf } from './review-series';
 import { type OccurrenceRef, syncSeries } from './sync-reviews';
@@ -15,8 +15,8 @@ import { type OccurrenceRef, syncSeries } from './sync-reviews';
 export type ReviewLinks = { calendarUrl: (token: string) => string };
 
 async function contextFor(work: Work, ref: OccurrenceRef): Promise<ReviewContext | undefined> {
-  const [row] = await work.tx
-    .select({ id: reviewOccurrences.id })
+  const [occurrence] = await work.tx
+    .select()
     .from(reviewOccurrences)
     .where(
       and(
@@ -24,8 +24,13 @@ async function contextFor(work: Work, ref: OccurrenceRef): Promise<ReviewContext
         eq(reviewOccurrences.seriesId, ref.seriesId),
         eq(reviewOccurrences.startsAt, new Date(ref.startsAt)),
       ),
-    );
-  const context = row && (await loadOccurrence(work.tx, row.id, true));
+    )
+    .for('update');
+  const context =
+    occurrence &&
+    (await contextOf(work.tx, occurrence, (relationshipId) =>
+      work.memo(`directory:${relationshipId}`, () => loadDirectory(work.tx, relationshipId)),
+    ));
   // A retired series, or an occurrence skipped or cancelled since its timers were set, does nothing.
   if (!context || context.series.retiredAt || context.occurrence.status !== 'scheduled') return undefined;
   // A series whose time changed leaves timers for an occurrence that no longer exists.
@@ -41,7 +46,10 @@ export function onReviewReminder(clock: Clock, links: ReviewLinks): TimerHandler
     const context = await contextFor(work, timer.payload as OccurrenceRef);
     if (!context) return;
     const { occurrence, series, directory } = context;
-    const agenda = await liveAgenda(work.tx, series.relationshipId, clock.now());
+    // Reminders fired in one batch share the agenda: they do not change what it reads.
+    const agenda = await work.memo(`agenda:${series.relationshipId}`, () =>
+      liveAgenda(work.tx, series.relationshipId, clock.now()),
+    );
     for (const personId of context.attendees) {
       const person = directory.people.get(personId);
       const recipient = person && directMessageTo(person);

@@ -28,9 +28,21 @@ export async function loadOccurrence(
 ): Promise<ReviewContext | undefined> {
   const query = db.select().from(reviewOccurrences).where(eq(reviewOccurrences.id, occurrenceId));
   const [occurrence] = lock ? await query.for('update') : await query;
-  if (!occurrence) return undefined;
+  return occurrence && contextOf(db, occurrence);
+}
+
+/**
+ * The rest of an occurrence's context. `directoryOf` lets a batch of reminders of one relationship
+ * share one read of its directory.
+ */
+export async function contextOf(
+  db: Executor,
+  occurrence: Occurrence,
+  directoryOf: (relationshipId: string) => Promise<RelationshipDirectory | undefined> = (id) =>
+    loadDirectory(db, id),
+): Promise<ReviewContext | undefined> {
   const series = await findSeries(db, occurrence.relationshipId, occurrence.seriesId);
-  const directory = await loadDirectory(db, occurrence.relationshipId);
+  const directory = await directoryOf(occurrence.relationshipId);
   if (!series || !directory) return undefined;
   const attendees = await attendeesOf(db, series, directory);
   return { occurrence, series, directory, attendees, organiser: organiserOf(series, attendees, directory) };

@@ -57,7 +57,7 @@ export function startBots(env: Record<string, string>): Bots {
 }
 
 /** SIGTERM (the bot finishes jobs in flight within its grace), SIGKILL if it has not exited in 15 s. */
-async function stopBot(bot: RunningBot): Promise<void> {
+export async function stopBot(bot: RunningBot): Promise<void> {
   if (bot.child.exitCode !== null || bot.child.signalCode !== null) return;
   bot.child.kill('SIGTERM');
   const timer = setTimeout(() => bot.child.kill('SIGKILL'), 15_000);

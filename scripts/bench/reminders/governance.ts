@@ -21,11 +21,10 @@ const pad = (i: number) => String(i).padStart(5, '0');
 export const reviewTitle = (i: number) => `Bench reminder ${pad(i)}`;
 export const attendeeSlackId = (i: number) => `U0B${pad(i % PEOPLE)}`;
 
-/** Which reminder a DM's text is about, and whether it is the reminder or the organiser's tally. */
-export function parseDm(text: string): { index: number; kind: 'reminder' | 'tally' } | undefined {
-  const match = /^Bench reminder (\d+)(:| starts)/.exec(text);
-  if (!match) return undefined;
-  return { index: Number(match[1]), kind: match[2] === ':' ? 'tally' : 'reminder' };
+/** Which reminder a reminder DM's text is about; undefined for any other text. */
+export function parseDm(text: string): number | undefined {
+  const match = /^Bench reminder (\d+) starts/.exec(text);
+  return match ? Number(match[1]) : undefined;
 }
 
 export function governanceYaml(plan: ReminderPlan): string {

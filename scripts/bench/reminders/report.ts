@@ -60,7 +60,6 @@ export function latenessTable(
       lost: accord.notFired,
     };
     row('accord', 'timer fired (db)', firing, '', false);
-    row('accord', 'organiser tally DM', accord.tallies);
   }
   const header = ['impl', 'event', 'due', 'arrived', 'dup', 'lost', 'p50 ms', 'p99 ms', 'max ms'];
   return table([...header, 'p99 accord/bullmq'], rows, 2);
@@ -91,7 +90,7 @@ export function timelineTable(accord: AccordResult): string {
   for (let b = 0; b <= last; b++) {
     const inBucket = (at: number) => bucketOf(at) === b;
     const due = Array.from({ length: plan.count }, (_, i) => dueAt(plan, i)).filter(inBucket).length;
-    const kinds = accord.posts.filter((post) => inBucket(post.at)).map((post) => parseDm(post.text)?.kind);
+    const dms = accord.posts.filter((post) => inBucket(post.at) && parseDm(post.text) !== undefined).length;
     const late = summarize(
       accord.reminderLateness.filter(([i]) => inBucket(dueAt(plan, i))).map(([, l]) => l),
     );
@@ -102,8 +101,7 @@ export function timelineTable(accord: AccordResult): string {
       `${(b * BUCKET_MS) / 1000}..${((b + 1) * BUCKET_MS) / 1000}`,
       String(due),
       String(accord.firedAt.filter(inBucket).length),
-      String(kinds.filter((kind) => kind === 'reminder').length),
-      String(kinds.filter((kind) => kind === 'tally').length),
+      String(dms),
       ms(late.p50, 0),
       ms(late.p99, 0),
       max((s) => s.lockWaits),
@@ -113,7 +111,7 @@ export function timelineTable(accord: AccordResult): string {
       max((s) => s.deliveryJobsDelayed),
     ]);
   }
-  const header = ['t s', 'due', 'fired', 'DMs', 'tallies', 'DM p50', 'DM p99', 'lock waits', 'oldest tx s'];
+  const header = ['t s', 'due', 'fired', 'DMs', 'DM p50', 'DM p99', 'lock waits', 'oldest tx s'];
   return table([...header, 'timer jobs ready', 'deliveries ready', 'deliveries delayed'], rows, 1);
 }
 

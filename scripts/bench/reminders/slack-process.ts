@@ -1,7 +1,7 @@
 /**
  * The fake Slack Web API of the reminders bench, in a process of its own so the bots' load never
  * delays its clock. Records when each chat.postMessage arrived (Date.now(), the clock the due
- * instants are written in). Asked 'progress', it answers how many distinct bench DMs arrived;
+ * instants are written in). Asked 'progress', it answers how many distinct reminder DMs arrived;
  * asked 'report', every post.
  */
 import { startFakeSlack } from '../../../test/support/fake-slack';
@@ -14,7 +14,7 @@ export type SlackProgress = { distinctDms: number };
 
 const slack = await startFakeSlack();
 const posts: Post[] = [];
-const distinct = new Set<string>();
+const distinct = new Set<number>();
 const otherCalls: Record<string, number> = {};
 const push = slack.calls.push.bind(slack.calls);
 slack.calls.push = (...calls) => {
@@ -23,8 +23,8 @@ slack.calls.push = (...calls) => {
     if (call.method === 'chat.postMessage') {
       const text = String(call.body.text).slice(0, 60);
       posts.push({ at, channel: String(call.body.channel), text });
-      const dm = parseDm(text);
-      if (dm) distinct.add(`${dm.kind}.${dm.index}`);
+      const index = parseDm(text);
+      if (index !== undefined) distinct.add(index);
     } else otherCalls[call.method] = (otherCalls[call.method] ?? 0) + 1;
   }
   // The fake would keep every call with its Block Kit body: only what is above is needed.

@@ -1,0 +1,90 @@
+import { eq } from 'drizzle-orm';
+import { escalations } from '../../db/schema/escalations';
+import type { Clock } from '../core/clock';
+import type { TimerHandler } from '../core/timers';
+import { loadAbsences } from './absences';
+import { escalationDirectory } from './escalation-directory';
+import {
+  audit,
+  briefExecutive,
+  lockEscalation,
+  postToChannels,
+  requestDecisions,
+  scheduleSla,
+  slaDue,
+  tell,
+} from './escalation-engine';
+import { levelName, nameOf, reference } from './escalation-notices';
+import { nextReachableLevel, routeLevel } from './route';
+
+export const ROUTE_TIMER = 'escalation.route';
+
+/**
+ * Sends a just-raised escalation to level 1, or to the first level above it with someone to decide:
+ * the deciders get their requests, the governance channel its post, the executive a briefing, and
+ * the raiser a message saying who it went to. The SLA counts from when it was raised. Runs once, in
+ * the worker, as the timer the raise set for now; raises of one burst are routed in one batch and
+ * share their reads of the directory.
+ */
+export function onEscalationRaised(clock: Clock): TimerHandler {
+  return async (timer, work) => {
+    const { escalationId } = timer.payload as { escalationId: number };
+    const raised = await lockEscalation(work.tx, escalationId);
+    // Resolved before it was routed: there is nobody left to ask.
+    if (raised?.status !== 'open') return;
+    const { relationshipId, goalId, raisedBy } = raised;
+    const directory = await work.memo(`escalation-directory:${relationshipId}:${goalId ?? ''}`, () =>
+      escalationDirectory(work.tx, relationshipId, goalId),
+    );
+    const first = directory?.levels[0];
+    if (!directory || !first) return;
+    const absent = await work.memo(`absences:${relationshipId}`, () => loadAbsences(work.tx, relationshipId));
+    const now = clock.now();
+    const firstRoute = routeLevel(first, raisedBy, absent, now);
+    const start =
+      firstRoute.deciders.length > 0
+        ? { level: first, route: firstRoute, passed: [] }
+        : nextReachableLevel(directory.levels, first.position, raisedBy, absent, now);
+    const level = start?.level ?? directory.levels.at(-1) ?? first;
+    const [escalation] = await work.tx
+      .update(escalations)
+      .set({ level: level.position, slaDueAt: slaDue(directory, level, raised.createdAt) })
+      .where(eq(escalations.id, raised.id))
+      .returning();
+    if (!escalation) throw new Error(`escalation ${raised.id} vanished while being routed`);
+
+    const reached = start ? await requestDecisions(work, escalation, directory, start.route) : [];
+    await postToChannels(work, escalation, directory);
+    if (escalation.slaDueAt) await scheduleSla(work, escalation, escalation.slaDueAt);
+    const passed = start ? (start.level === first ? [] : [first, ...start.passed]) : directory.levels;
+    await audit(work, escalation, raisedBy, 'raised', escalation.createdAt, {
+      title: escalation.title,
+      severity: escalation.severity,
+      level: escalation.level,
+      sentTo: reached,
+      passed: passed.map((skipped) => skipped.position),
+    });
+
+    const ref = reference(escalation.id);
+    const unreachable = passed.length
+      ? ` Nobody could be reached at ${passed.map(levelName).join(', ')}${start ? '' : ': you decide it'}.`
+      : '';
+    await briefExecutive(
+      work,
+      escalation,
+      directory,
+      `${nameOf(directory, raisedBy)} raised ${ref} at ${levelName(level)}.${unreachable}`,
+      reached,
+    );
+    const sentTo = reached.map((personId) => nameOf(directory, personId));
+    await tell(
+      work,
+      escalation,
+      directory,
+      raisedBy,
+      sentTo.length
+        ? `${ref} went to ${sentTo.join(', ')} (${levelName(level)}).`
+        : `${ref} could not reach anybody at any level, so ${nameOf(directory, directory.executive)} (the escalation executive) was told.`,
+    );
+  };
+}
