@@ -14,7 +14,8 @@ export async function openDatabase(
 ): Promise<OpenDatabase> {
   const embedded = options.databaseUrl ? undefined : await startEmbeddedPostgres(options.dataDir, log);
   const url = options.databaseUrl ?? (embedded?.url as string);
-  const handle = connectDatabase(url);
+  // Room for the workers' concurrent jobs (10 timer, 20 delivery) beside the web requests.
+  const handle = connectDatabase(url, { max: 20 });
   try {
     await migrateDatabase(handle.db);
   } catch (error) {

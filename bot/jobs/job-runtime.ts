@@ -5,7 +5,7 @@ import { outbox, timers } from '../../db/schema/jobs';
 import type { Clock } from '../../workflows/core/clock';
 import { type DeliveryFailureHandler, deliverNotice } from '../../workflows/core/deliver-notice';
 import { type ChatPort, DeliveryError } from '../../workflows/core/ports';
-import { fireTimer, type TimerHandler } from '../../workflows/core/timers';
+import { fireTimer, TimerFailure, type TimerHandler } from '../../workflows/core/timers';
 import {
   type AfterCommit,
   createUnitOfWork,
@@ -108,18 +108,30 @@ export function createJobRuntime(deps: JobRuntimeDeps) {
 
   async function processTimer(job: Job<TimerJob>) {
     const batch = job.attemptsMade === 0 ? TIMER_BATCH : 1;
-    const { outcome, fired } = await fireTimer(
-      db,
-      unitOfWork,
-      deps.timerHandlers,
-      clock,
-      job.data.timerId,
-      batch,
-    );
-    if (outcome === 'fired') metrics.timersFired.inc({ outcome }, fired);
-    else metrics.timersFired.inc({ outcome });
-    if (outcome === 'no_handler') logger.warn({ timerId: job.data.timerId }, 'timer has no handler');
-    return outcome;
+    try {
+      const { outcome, fired } = await fireTimer(
+        db,
+        unitOfWork,
+        deps.timerHandlers,
+        clock,
+        job.data.timerId,
+        batch,
+      );
+      if (outcome === 'fired') metrics.timersFired.inc({ outcome }, fired);
+      else metrics.timersFired.inc({ outcome });
+      if (outcome === 'no_handler') logger.warn({ timerId: job.data.timerId }, 'timer has no handler');
+      return outcome;
+    } catch (error) {
+      if (error instanceof TimerFailure && error.rolledBack.length > 0) {
+        // Jobs of their own that already ran found them held by this batch and moved on.
+        const again = error.rolledBack.map((timer) => {
+          const { opts, ...rest } = timerJob(timer);
+          return { ...rest, opts: { ...opts, jobId: `${opts.jobId}.after.${job.id}` } };
+        });
+        await addAll(timerQueue, again, 'timers');
+      }
+      throw error;
+    }
   }
 
   function startWorkers() {

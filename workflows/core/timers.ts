@@ -53,22 +53,28 @@ export async function fireTimer(
   try {
     return await fireInTransaction(unitOfWork, handlers, clock, timerId, batch);
   } catch (error) {
-    if (!(error instanceof TimerFailure)) throw error;
-    await db
-      .update(timers)
-      .set({ failures: sql`${timers.failures} + 1` })
-      .where(eq(timers.id, error.timerId));
-    throw error.cause;
+    if (error instanceof TimerFailure) {
+      await db
+        .update(timers)
+        .set({ failures: sql`${timers.failures} + 1` })
+        .where(eq(timers.id, error.timerId));
+    }
+    throw error;
   }
 }
 
-/** A handler threw for this timer; the batch it was in was rolled back. */
-class TimerFailure extends Error {
+/**
+ * A handler threw for `timerId`, and the batch it was in was rolled back. The timers the batch had
+ * taken besides the job's own (the failed one among them) are still pending, but their own jobs may
+ * have passed them by while the batch held them: the caller offers them to the queue again.
+ */
+export class TimerFailure extends Error {
   constructor(
     readonly timerId: string,
     override readonly cause: unknown,
+    readonly rolledBack: { id: string; dueAt: Date }[],
   ) {
-    super(`timer ${timerId} failed`);
+    super(`timer ${timerId} failed: ${cause instanceof Error ? cause.message : String(cause)}`);
   }
 }
 
@@ -84,7 +90,8 @@ async function fireInTransaction(
       .select()
       .from(timers)
       .where(and(eq(timers.id, timerId), isNull(timers.firedAt), isNull(timers.cancelledAt)))
-      .for('update');
+      // Held by another worker's batch: it fires it, or hands it back if that batch fails.
+      .for('update', { skipLocked: true });
     if (!timer) return { outcome: 'not_pending', fired: 0 };
     const now = clock.now();
     if (timer.dueAt.getTime() > now.getTime()) return { outcome: 'not_due', fired: 0 };
@@ -114,7 +121,7 @@ async function fireInTransaction(
       try {
         await handler(each, work);
       } catch (error) {
-        throw new TimerFailure(each.id, error);
+        throw new TimerFailure(each.id, error, others);
       }
     }
     await work.tx

@@ -74,6 +74,8 @@ export async function runAccordReminders(options: AccordOptions): Promise<Accord
       REDIS_URL: redisUrl,
       SLACK_API_URL: slack.ready.apiUrl,
       GOVERNANCE_FILE: governanceFile,
+      // To profile the bots: BENCH_BOT_NODE_OPTIONS="--cpu-prof --cpu-prof-dir=/tmp/profiles".
+      ...(process.env.BENCH_BOT_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_BOT_NODE_OPTIONS } : {}),
     });
     cleanups.push(() => bots.stop());
 

@@ -5,6 +5,7 @@
  * flushes before and after each part, refusing if anything else has written there).
  *
  *   BENCH_REMINDERS=10000  BENCH_REMINDER_WINDOW_SECONDS=60  BENCH_REMINDER_DRAIN_SECONDS=120
+ *   BENCH_BOT_NODE_OPTIONS (NODE_OPTIONS for the bots, to profile them)
  *   BENCH_REMINDER_LEAD_SECONDS (default grows with the count: the bots apply the file and set
  *   every timer before the first one is due)
  */
