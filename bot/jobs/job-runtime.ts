@@ -144,7 +144,7 @@ export function createJobRuntime(deps: JobRuntimeDeps) {
         const { outboxId } = job.data as DeliveryJob;
         const lastAttempt = job.attemptsMade + 1 >= DELIVERY_ATTEMPTS;
         try {
-          const outcome = await deliverNotice(unitOfWork, deps.chat, clock, outboxId, {
+          const outcome = await deliverNotice(db, unitOfWork, deps.chat, clock, outboxId, {
             lastAttempt,
             failureHandlers: deps.failureHandlers,
           });

@@ -51,6 +51,8 @@ export const outbox = pgTable(
     sentAt: timestamp('sent_at', { withTimezone: true }),
     failedAt: timestamp('failed_at', { withTimezone: true }),
     lastError: text('last_error'),
+    /** While a worker sends it: no other worker takes it before then (a crashed one's lease runs out). */
+    claimedUntil: timestamp('claimed_until', { withTimezone: true }),
     platformMessageId: text('platform_message_id'),
   },
   (t) => [index('outbox_unsent_idx').on(t.id).where(sql`sent_at IS NULL AND failed_at IS NULL`)],

@@ -1,13 +1,11 @@
-import { and, eq } from 'drizzle-orm';
 import { auditEvents } from '../../db/schema/audit';
-import { reviewOccurrences } from '../../db/schema/reviews';
 import type { Clock } from '../core/clock';
 import { directMessageTo, loadDirectory } from '../core/directory';
 import type { TimerHandler } from '../core/timers';
 import type { Work } from '../core/unit-of-work';
 import { occurrencesBetween } from './occurrences';
 import { liveAgenda } from './review-agenda';
-import { contextOf, type ReviewContext, reviewTopic } from './review-context';
+import { lockOccurrenceAt, type ReviewContext, reviewTopic } from './review-context';
 import { minutesRequest, reminderNotice } from './review-notices';
 import { findSeries, scheduleOf } from './review-series';
 import { type OccurrenceRef, syncSeries } from './sync-reviews';
@@ -15,22 +13,12 @@ import { type OccurrenceRef, syncSeries } from './sync-reviews';
 export type ReviewLinks = { calendarUrl: (token: string) => string };
 
 async function contextFor(work: Work, ref: OccurrenceRef): Promise<ReviewContext | undefined> {
-  const [occurrence] = await work.tx
-    .select()
-    .from(reviewOccurrences)
-    .where(
-      and(
-        eq(reviewOccurrences.relationshipId, ref.relationshipId),
-        eq(reviewOccurrences.seriesId, ref.seriesId),
-        eq(reviewOccurrences.startsAt, new Date(ref.startsAt)),
-      ),
-    )
-    .for('update');
-  const context =
-    occurrence &&
-    (await contextOf(work.tx, occurrence, (relationshipId) =>
+  const context = await lockOccurrenceAt(
+    work.tx,
+    { ...ref, startsAt: new Date(ref.startsAt) },
+    (relationshipId) =>
       work.memo(`directory:${relationshipId}`, () => loadDirectory(work.tx, relationshipId)),
-    ));
+  );
   // A retired series, or an occurrence skipped or cancelled since its timers were set, does nothing.
   if (!context || context.series.retiredAt || context.occurrence.status !== 'scheduled') return undefined;
   // A series whose time changed leaves timers for an occurrence that no longer exists.

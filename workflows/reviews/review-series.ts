@@ -50,7 +50,7 @@ export async function attendeesOf(
   series: Series,
   directory: RelationshipDirectory,
 ): Promise<string[]> {
-  if (series.source === 'chat') return [...directory.people.keys()].sort();
+  if (series.source === 'chat') return attendeesFrom(series, directory, []);
   const rows = await db
     .select({ personId: roles.personId })
     .from(roles)
@@ -58,15 +58,24 @@ export async function attendeesOf(
       and(
         eq(roles.relationshipId, series.relationshipId),
         eq(roles.role, 'attendee'),
-        eq(roles.scope, `review:${series.id}`),
+        eq(roles.scope, attendeeScope(series)),
         isNull(roles.retiredAt),
       ),
     );
-  return rows
-    .map((row) => row.personId)
-    .filter((id) => directory.people.has(id))
-    .sort();
+  return attendeesFrom(
+    series,
+    directory,
+    rows.map((row) => row.personId),
+  );
 }
+
+/** The attendees of a series, given the people its attendee roles name. */
+export function attendeesFrom(series: Series, directory: RelationshipDirectory, listed: string[]): string[] {
+  if (series.source === 'chat') return [...directory.people.keys()].sort();
+  return listed.filter((id) => directory.people.has(id)).sort();
+}
+
+const attendeeScope = (series: Pick<Series, 'id'>) => `review:${series.id}`;
 
 /** The organiser asked for minutes: who scheduled it in chat, else the first attendee, else the executive. */
 export function organiserOf(
