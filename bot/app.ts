@@ -15,9 +15,9 @@ import { createTeamsHttpHandler } from '../adapters/teams/teams-http';
 import { createTeamsSender } from '../adapters/teams/teams-sender';
 import { type Clock, systemClock } from '../workflows/core/clock';
 import { escalationJobs } from '../workflows/escalations/index';
-import { applyGovernanceText, formatPlan } from '../workflows/governance/index';
+import { applyGovernanceText, formatPlan, readGovernanceRevision } from '../workflows/governance/index';
 import { issueJobs, syncDigests } from '../workflows/issues/index';
-import { reviewJobs, syncAllSeries } from '../workflows/reviews/index';
+import { reviewJobs, syncSeriesOnChange } from '../workflows/reviews/index';
 import { riskJobs } from '../workflows/risks/index';
 import { createChat } from './chat';
 import type { Config } from './config';
@@ -88,7 +88,10 @@ export async function startAccord(config: Config, options: StartOptions) {
       timerHandlers: new Map([...jobs.timers, ...reviewTimers, ...riskJobs(clock), ...issueJobs(clock)]),
       failureHandlers: new Map(jobs.failures),
       reconcileHooks: [
-        (unitOfWork) => syncAllSeries(unitOfWork, clock.now()),
+        syncSeriesOnChange(
+          () => readGovernanceRevision(database.db),
+          () => clock.now(),
+        ),
         (unitOfWork) => unitOfWork((work) => syncDigests(work, clock.now())),
       ],
       logger,

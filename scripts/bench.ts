@@ -4,7 +4,7 @@
  * reminders due within a minute, fired by two worker processes, against raw BullMQ delayed jobs
  * (scripts/bench/reminders/index.ts). BENCH_ONLY=escalate or BENCH_ONLY=reminders runs one section.
  *
- * For each rate: the bare Bolt app, then Accord (fresh database and Redis prefix each time). The
+ * For each rate: the bare Bolt app, then Accord (fresh database and Redis database each time). The
  * load comes from a forked process that also hosts the fake Slack Web API and takes every timestamp.
  * Needs Postgres on 127.0.0.1:5432 and Redis on 127.0.0.1:6379, as the tests do.
  *
@@ -13,7 +13,7 @@
  */
 import { cpus } from 'node:os';
 import { performance } from 'node:perf_hooks';
-import { startBenchAccord } from './bench/accord-target';
+import { startBenchAccord, WORKER_NICENESS } from './bench/accord-target';
 import { startBareBolt } from './bench/bare-bolt';
 import { captureConsole } from './bench/console-capture';
 import { forkGenerator } from './bench/generator';
@@ -77,7 +77,8 @@ async function measure(
 async function escalateSection() {
   console.log(
     `Accord /escalate benchmark: Node ${process.version}, ${cpus().length} CPUs; open loop, ${seconds} s per ` +
-      `rate after ${warmupSeconds} s of /escalate list; DM drain bound ${drainSeconds} s\n`,
+      `rate after ${warmupSeconds} s of /escalate list; DM drain bound ${drainSeconds} s; Accord runs as a ROLE=web\n` +
+      `instance and a ROLE=worker process at nice ${WORKER_NICENESS}\n`,
   );
   const steps: Step[] = [];
   const botLogs: string[] = [];

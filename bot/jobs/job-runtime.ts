@@ -22,6 +22,11 @@ export const DELIVERY_QUEUE = 'accord-deliveries';
 const DELIVERY_ATTEMPTS = 8;
 /** Below Slack's and the Bot Connector's per-app message limits. */
 const DELIVERIES_PER_SECOND = 200;
+/**
+ * The limit is kept over tenths of a second: counted over whole seconds, a burst (a batch of
+ * reminders) used up a second's allowance at once and the rest of the queue waited out the second.
+ */
+const DELIVERY_LIMIT_WINDOW_MS = 100;
 const RECONCILE_BATCH = 1000;
 /** Due timers of one kind fired in one transaction; a retried job fires only its own. */
 const TIMER_BATCH = 50;
@@ -61,6 +66,7 @@ export function createJobRuntime(deps: JobRuntimeDeps) {
   const workers: AnyWorker[] = [];
   let reconcileTimer: NodeJS.Timeout | undefined;
   let sentinelTimer: NodeJS.Timeout | undefined;
+  let closing = false;
 
   const timerJob = (timer: ScheduledTimer) => ({
     name: 'fire',
@@ -161,7 +167,13 @@ export function createJobRuntime(deps: JobRuntimeDeps) {
         }
       },
       // The limiter is shared by every worker on the queue; it also makes the manual pause above work.
-      { concurrency: 20, limiter: { max: DELIVERIES_PER_SECOND, duration: 1000 } },
+      {
+        concurrency: 20,
+        limiter: {
+          max: (DELIVERIES_PER_SECOND * DELIVERY_LIMIT_WINDOW_MS) / 1000,
+          duration: DELIVERY_LIMIT_WINDOW_MS,
+        },
+      },
     );
     workers.push(delivery);
     for (const worker of workers) {
@@ -217,7 +229,11 @@ export function createJobRuntime(deps: JobRuntimeDeps) {
       running ??= reconcile()
         .then(() => timerQueue.add('sentinel', {}, { jobId: SENTINEL_JOB, delay: SENTINEL_DELAY_MS }))
         .then(() => undefined)
-        .catch((error) => logger.warn({ err: error }, 'reconcile failed; next pass will retry'))
+        .catch((error) => {
+          // A pass cut short by shutdown (its pool closed under it) is expected, not a problem.
+          if (closing) logger.debug({ err: error }, 'reconcile stopped by shutdown');
+          else logger.warn({ err: error }, 'reconcile failed; next pass will retry');
+        })
         .finally(() => {
           running = undefined;
         });
@@ -259,6 +275,7 @@ export function createJobRuntime(deps: JobRuntimeDeps) {
    * job hangs) workers are closed by force. Postgres still holds whatever did not finish.
    */
   async function close(graceMs = 10_000) {
+    closing = true;
     clearInterval(reconcileTimer);
     clearInterval(sentinelTimer);
     const graceful = await settlesWithin(

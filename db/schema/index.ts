@@ -2,6 +2,7 @@ export * from './audit';
 export * from './directory';
 export * from './escalations';
 export * from './goals';
+export * from './governance';
 export * from './issue-lists';
 export * from './issues';
 export * from './jobs';

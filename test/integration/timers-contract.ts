@@ -16,14 +16,12 @@ export function timerContract(underTest: BackendUnderTest) {
 
     // Each ping records the transaction it ran in, to show which timers were fired together.
     const ping: TimerHandler = async (timer, work) => {
-      await work.tx
-        .insert(auditEvents)
-        .values({
-          actor: 'test',
-          kind: 'pinged',
-          subject: timer.id,
-          data: sql`jsonb_build_object('tx', txid_current())`,
-        });
+      await work.tx.insert(auditEvents).values({
+        actor: 'test',
+        kind: 'pinged',
+        subject: timer.id,
+        data: sql`jsonb_build_object('tx', txid_current())`,
+      });
     };
     const failedOnce = new Set<string>();
     const flaky: TimerHandler = async (timer, work) => {

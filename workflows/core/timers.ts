@@ -44,11 +44,13 @@ export async function fireTimer(
   timerId: string,
   batch = 1,
 ): Promise<FireResult> {
-  // Lock-free first look: most jobs of a burst find their timer already fired by another's batch.
+  // A first look outside any transaction: most jobs of a burst find their timer already fired, or
+  // held by another worker's batch that is firing it (SKIP LOCKED), and stop here.
   const [pending] = await db
     .select({ id: timers.id })
     .from(timers)
-    .where(and(eq(timers.id, timerId), isNull(timers.firedAt), isNull(timers.cancelledAt)));
+    .where(and(eq(timers.id, timerId), isNull(timers.firedAt), isNull(timers.cancelledAt)))
+    .for('update', { skipLocked: true });
   if (!pending) return { outcome: 'not_pending', fired: 0 };
   try {
     return await fireInTransaction(unitOfWork, handlers, clock, timerId, batch);

@@ -20,6 +20,8 @@ export type TimerRequest = {
   payload?: Record<string, unknown>;
   /** Timers kept in step together; see cancelTimersExcept. */
   group?: string;
+  /** The id names something this transaction created, so no such timer exists yet: skip the read. */
+  fresh?: boolean;
 };
 
 export type NoticeOptions = {
@@ -61,10 +63,12 @@ export function createUnitOfWork(db: Database, afterCommit: AfterCommit): UnitOf
         scheduleTimer: async (timer) => {
           // Read first: the same timer at the same time is left alone without taking its row lock,
           // so a periodic re-derivation never blocks a timer that is firing.
-          const [current] = await tx
-            .select({ dueAt: timers.dueAt, cancelledAt: timers.cancelledAt })
-            .from(timers)
-            .where(eq(timers.id, timer.id));
+          const [current] = timer.fresh
+            ? []
+            : await tx
+                .select({ dueAt: timers.dueAt, cancelledAt: timers.cancelledAt })
+                .from(timers)
+                .where(eq(timers.id, timer.id));
           if (current && current.dueAt.getTime() === timer.dueAt.getTime() && current.cancelledAt === null)
             return;
           const written = await tx

@@ -83,6 +83,7 @@ export async function raiseEscalation(
       dueAt: now,
       relationshipId: escalation.relationshipId,
       payload: { escalationId: escalation.id },
+      fresh: true,
     });
     const ref = reference(escalation.id);
     return {

@@ -1,6 +1,6 @@
 import { and, eq, getTableColumns, isNull, sql } from 'drizzle-orm';
-import type { Database, Transaction } from '../../db/client';
-import { auditEvents } from '../../db/schema/index';
+import type { Database, Executor, Transaction } from '../../db/client';
+import { auditEvents, governanceRevision } from '../../db/schema/index';
 import { GovernanceInvalidError } from './governance-problem';
 import type { GovernanceFile } from './governance-schema';
 import { validateGovernance } from './lint-governance';
@@ -39,8 +39,23 @@ export async function applyGovernance(
         data: { source: options.source, ...(write.change.fields ? { fields: write.change.fields } : {}) },
       });
     }
+    if (writes.length > 0) {
+      await tx
+        .insert(governanceRevision)
+        .values({ revision: 1, appliedAt: now })
+        .onConflictDoUpdate({
+          target: governanceRevision.id,
+          set: { revision: sql`${governanceRevision.revision} + 1`, appliedAt: now },
+        });
+    }
     return writes.map((write) => write.change);
   });
+}
+
+/** How many applies changed anything so far; it moves in the transaction of the apply. */
+export async function readGovernanceRevision(db: Executor): Promise<number> {
+  const [row] = await db.select({ revision: governanceRevision.revision }).from(governanceRevision);
+  return row?.revision ?? 0;
 }
 
 /** Validates the text first (nothing is written for a bad file), then applies it. */

@@ -1,4 +1,9 @@
-export { type ApplyOptions, applyGovernance, applyGovernanceText } from './apply-governance';
+export {
+  type ApplyOptions,
+  applyGovernance,
+  applyGovernanceText,
+  readGovernanceRevision,
+} from './apply-governance';
 export {
   formatProblems,
   GovernanceInvalidError,

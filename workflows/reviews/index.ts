@@ -12,7 +12,7 @@ export { meetingAwaitingMinutes, nextAgenda, nextReviews } from './review-querie
 export { recordRsvp } from './rsvp';
 export { parseSchedulePhrase, SCHEDULE_FORMS } from './schedule-phrase';
 export { type ChatSchedule, callOffNext, scheduleReview } from './schedule-review';
-export { syncAllSeries } from './sync-reviews';
+export { syncAllSeries, syncSeriesOnChange } from './sync-reviews';
 
 /** The timers the worker registers for review meetings. */
 export function reviewJobs(clock: Clock, links: ReviewLinks): [string, TimerHandler][] {

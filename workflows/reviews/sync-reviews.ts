@@ -101,6 +101,23 @@ export async function syncAllSeries(unitOfWork: UnitOfWork, now: Date): Promise<
   return rows.length;
 }
 
+/**
+ * A reconcile pass for review series: every series on the first pass, then again only when the
+ * governance file was applied since (`revision` moved). Re-deriving ten thousand series every minute
+ * would take the machine from the reminders it exists to send. Chat scheduling, skips and cancels
+ * sync their own series at once, and a meeting's start rolls its series on.
+ */
+export function syncSeriesOnChange(revision: () => Promise<number>, now: () => Date) {
+  let synced: number | undefined;
+  return async (unitOfWork: UnitOfWork): Promise<number> => {
+    const current = await revision();
+    if (current === synced) return 0;
+    const count = await syncAllSeries(unitOfWork, now());
+    synced = current;
+    return count;
+  };
+}
+
 async function nextLiveOccurrence(
   work: Work,
   series: Series,
