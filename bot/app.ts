@@ -79,7 +79,7 @@ export async function startAccord(config: Config, options: StartOptions) {
     });
     const jobs = escalationJobs(clock);
     const publicUrl = config.publicUrl ?? `http://localhost:${config.port}`;
-    const reviewTimers = reviewJobs(clock, { calendarUrl: calendarUrl(publicUrl) });
+    const reviewTimers = reviewJobs(database.db, clock, { calendarUrl: calendarUrl(publicUrl) });
     const runtime = createJobRuntime({
       backend,
       db: database.db,

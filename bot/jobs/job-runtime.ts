@@ -28,6 +28,8 @@ const DELIVERIES_PER_SECOND = 200;
  */
 const DELIVERY_LIMIT_WINDOW_MS = 100;
 const RECONCILE_BATCH = 1000;
+/** Well beyond the pass interval, so every timer is offered on several passes before it is due. */
+const RECONCILE_HORIZON_MS = 15 * 60_000;
 /** Due timers of one kind fired in one transaction; a retried job fires only its own. */
 const TIMER_BATCH = 50;
 const SENTINEL_JOB = 'sentinel';
@@ -67,6 +69,7 @@ export function createJobRuntime(deps: JobRuntimeDeps) {
   let reconcileTimer: NodeJS.Timeout | undefined;
   let sentinelTimer: NodeJS.Timeout | undefined;
   let closing = false;
+  let horizonMs = RECONCILE_HORIZON_MS;
 
   const timerJob = (timer: ScheduledTimer) => ({
     name: 'fire',
@@ -184,16 +187,24 @@ export function createJobRuntime(deps: JobRuntimeDeps) {
     }
   }
 
-  /** Offers every pending timer and unsent outbox row to the queue; existing job ids are no-ops. */
+  /**
+   * Offers every pending timer due within the horizon, and every unsent outbox row, to the queue;
+   * existing job ids are no-ops. A timer further out is offered by a later pass, before it is due:
+   * offering all of them every minute (tens of thousands with many review series) cost more than
+   * firing the ones that were due.
+   */
   async function reconcile() {
     for (const hook of deps.reconcileHooks ?? []) await hook(unitOfWork);
     let offeredTimers = 0;
     let offeredDeliveries = 0;
+    const horizon = new Date(clock.now().getTime() + horizonMs);
     for (let after = ''; ; ) {
       const rows = await db
         .select({ id: timers.id, dueAt: timers.dueAt })
         .from(timers)
-        .where(sql`${timers.firedAt} IS NULL AND ${timers.cancelledAt} IS NULL AND ${timers.id} > ${after}`)
+        .where(
+          sql`${timers.firedAt} IS NULL AND ${timers.cancelledAt} IS NULL AND ${timers.dueAt} <= ${horizon} AND ${timers.id} > ${after}`,
+        )
         .orderBy(timers.id)
         .limit(RECONCILE_BATCH);
       if (rows.length === 0) break;
@@ -224,6 +235,7 @@ export function createJobRuntime(deps: JobRuntimeDeps) {
    * than at the next pass.
    */
   function startReconciler(intervalMs: number) {
+    horizonMs = Math.max(RECONCILE_HORIZON_MS, 3 * intervalMs);
     let running: Promise<void> | undefined;
     const run = () => {
       running ??= reconcile()

@@ -51,7 +51,9 @@ describe('review reminders on a moved clock, across the end of British Summer Ti
     runtime = startRuntime(database, created.backend, {
       clock,
       handlers: Object.fromEntries(
-        reviewJobs(clock, { calendarUrl: (token) => `https://accord.example.com/calendar/${token}.ics` }),
+        reviewJobs(database.db, clock, {
+          calendarUrl: (token) => `https://accord.example.com/calendar/${token}.ics`,
+        }),
       ),
       chat: {
         send: async (recipient, notice) => {

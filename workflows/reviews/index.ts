@@ -1,3 +1,4 @@
+import type { Executor } from '../../db/client';
 import type { Clock } from '../core/clock';
 import type { TimerHandler } from '../core/timers';
 import { onReviewEnd, onReviewReminder, onReviewStart, type ReviewLinks } from './on-review-timers';
@@ -14,10 +15,10 @@ export { parseSchedulePhrase, SCHEDULE_FORMS } from './schedule-phrase';
 export { type ChatSchedule, callOffNext, scheduleReview } from './schedule-review';
 export { syncAllSeries, syncSeriesOnChange } from './sync-reviews';
 
-/** The timers the worker registers for review meetings. */
-export function reviewJobs(clock: Clock, links: ReviewLinks): [string, TimerHandler][] {
+/** The timers the worker registers for review meetings; `db` serves reads shared between reminders. */
+export function reviewJobs(db: Executor, clock: Clock, links: ReviewLinks): [string, TimerHandler][] {
   return [
-    [REVIEW_REMINDER, onReviewReminder(clock, links)],
+    [REVIEW_REMINDER, onReviewReminder(db, clock, links)],
     [REVIEW_START, onReviewStart(clock)],
     [REVIEW_END, onReviewEnd(clock)],
   ];

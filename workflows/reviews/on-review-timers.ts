@@ -1,6 +1,8 @@
+import type { Executor } from '../../db/client';
 import { auditEvents } from '../../db/schema/audit';
 import type { Clock } from '../core/clock';
-import { directMessageTo, loadDirectory } from '../core/directory';
+import { directMessageTo, loadDirectory, type RelationshipDirectory } from '../core/directory';
+import { recentReads } from '../core/recent-reads';
 import type { TimerHandler } from '../core/timers';
 import type { Work } from '../core/unit-of-work';
 import { occurrencesBetween } from './occurrences';
@@ -12,13 +14,14 @@ import { type OccurrenceRef, syncSeries } from './sync-reviews';
 
 export type ReviewLinks = { calendarUrl: (token: string) => string };
 
-async function contextFor(work: Work, ref: OccurrenceRef): Promise<ReviewContext | undefined> {
-  const context = await lockOccurrenceAt(
-    work.tx,
-    { ...ref, startsAt: new Date(ref.startsAt) },
-    (relationshipId) =>
-      work.memo(`directory:${relationshipId}`, () => loadDirectory(work.tx, relationshipId)),
-  );
+type DirectoryOf = (relationshipId: string) => Promise<RelationshipDirectory | undefined>;
+
+async function contextFor(
+  work: Work,
+  ref: OccurrenceRef,
+  directoryOf: DirectoryOf = (relationshipId) => loadDirectory(work.tx, relationshipId),
+): Promise<ReviewContext | undefined> {
+  const context = await lockOccurrenceAt(work.tx, { ...ref, startsAt: new Date(ref.startsAt) }, directoryOf);
   // A retired series, or an occurrence skipped or cancelled since its timers were set, does nothing.
   if (!context || context.series.retiredAt || context.occurrence.status !== 'scheduled') return undefined;
   // A series whose time changed leaves timers for an occurrence that no longer exists.
@@ -28,15 +31,23 @@ async function contextFor(work: Work, ref: OccurrenceRef): Promise<ReviewContext
   return stillThere ? context : undefined;
 }
 
+/**
+ * Reminders due within a second of each other share their reads of the directory and the agenda
+ * (ten thousand reminders in a minute would otherwise read them ten thousand times).
+ */
+const SHARED_READ_MS = 1000;
+
 /** A reminder: every attendee gets a DM on their platform with the agenda as it is now. */
-export function onReviewReminder(clock: Clock, links: ReviewLinks): TimerHandler {
+export function onReviewReminder(db: Executor, clock: Clock, links: ReviewLinks): TimerHandler {
+  const shared = recentReads(SHARED_READ_MS);
   return async (timer, work) => {
-    const context = await contextFor(work, timer.payload as OccurrenceRef);
+    const context = await contextFor(work, timer.payload as OccurrenceRef, (relationshipId) =>
+      shared(`directory:${relationshipId}`, () => loadDirectory(db, relationshipId)),
+    );
     if (!context) return;
     const { occurrence, series, directory } = context;
-    // Reminders fired in one batch share the agenda: they do not change what it reads.
-    const agenda = await work.memo(`agenda:${series.relationshipId}`, () =>
-      liveAgenda(work.tx, series.relationshipId, clock.now()),
+    const agenda = await shared(`agenda:${series.relationshipId}`, () =>
+      liveAgenda(db, series.relationshipId, clock.now()),
     );
     for (const personId of context.attendees) {
       const person = directory.people.get(personId);
