@@ -1,9 +1,11 @@
 import { and, eq, isNull, notInArray, sql } from 'drizzle-orm';
 import type { Database, Transaction } from '../../db/client';
+import { auditEvents } from '../../db/schema/audit';
 import { outbox, type Recipient, timers } from '../../db/schema/jobs';
 import type { Notice } from './notice';
 
 export type ScheduledTimer = { id: string; dueAt: Date };
+export type AuditEvent = typeof auditEvents.$inferInsert;
 
 /** What happens after a commit: mirror the new rows to the queue. Losing this is safe (reconciler). */
 export type AfterCommit = {
@@ -40,6 +42,13 @@ export type Work = {
   cancelTimersExcept: (group: string, keep: string[]) => Promise<void>;
   queueNotice: (recipient: Recipient, notice: Notice, options?: NoticeOptions) => Promise<number>;
   /**
+   * A notice no one will refer to (no update of it follows): written with the others in one
+   * statement as the unit of work ends, so a batch of reminders costs one insert, not one each.
+   */
+  queueNoticeAtEnd: (recipient: Recipient, notice: Notice, options?: NoticeOptions) => void;
+  /** An audit event, written with the others in one statement as the unit of work ends. */
+  auditAtEnd: (event: AuditEvent) => void;
+  /**
    * A read shared by everything in this unit of work (the timers of one batch): `load` runs once
    * per key. Only for what the work itself does not change.
    */
@@ -57,8 +66,12 @@ export function createUnitOfWork(db: Database, afterCommit: AfterCommit): UnitOf
     const scheduled = new Map<string, ScheduledTimer>();
     const queued: number[] = [];
     const memos = new Map<string, Promise<unknown>>();
-    const result = await db.transaction(async (tx) =>
-      work({
+    const atEnd: { notices: (typeof outbox.$inferInsert)[]; audit: AuditEvent[] } = {
+      notices: [],
+      audit: [],
+    };
+    const result = await db.transaction(async (tx) => {
+      const value = await work({
         tx,
         scheduleTimer: async (timer) => {
           // Read first: the same timer at the same time is left alone without taking its row lock,
@@ -141,8 +154,26 @@ export function createUnitOfWork(db: Database, afterCommit: AfterCommit): UnitOf
           }
           return loaded as Promise<T>;
         },
-      }),
-    );
+        queueNoticeAtEnd: (recipient, notice, options = {}) => {
+          atEnd.notices.push({
+            recipient,
+            notice,
+            relationshipId: options.relationshipId,
+            topic: options.topic,
+            updateOf: options.updateOf,
+          });
+        },
+        auditAtEnd: (event) => {
+          atEnd.audit.push(event);
+        },
+      });
+      if (atEnd.notices.length > 0) {
+        const rows = await tx.insert(outbox).values(atEnd.notices).returning({ id: outbox.id });
+        queued.push(...rows.map((row) => row.id));
+      }
+      if (atEnd.audit.length > 0) await tx.insert(auditEvents).values(atEnd.audit);
+      return value;
+    });
     await Promise.allSettled([
       scheduled.size > 0 ? afterCommit.timersScheduled([...scheduled.values()]) : undefined,
       queued.length > 0 ? afterCommit.noticesQueued(queued) : undefined,

@@ -53,7 +53,7 @@ export function onReviewReminder(db: Executor, clock: Clock, links: ReviewLinks)
       const person = directory.people.get(personId);
       const recipient = person && directMessageTo(person);
       if (!recipient) continue;
-      await work.queueNotice(
+      work.queueNoticeAtEnd(
         recipient,
         reminderNotice({
           series,
@@ -66,7 +66,7 @@ export function onReviewReminder(db: Executor, clock: Clock, links: ReviewLinks)
         { relationshipId: series.relationshipId, topic: reviewTopic(occurrence.id) },
       );
     }
-    await work.tx.insert(auditEvents).values({
+    work.auditAtEnd({
       at: clock.now(),
       relationshipId: series.relationshipId,
       actor: 'accord',
