@@ -87,6 +87,7 @@ export async function startAccord(config: Config, options: StartOptions) {
       chat,
       timerHandlers: new Map([...jobs.timers, ...reviewTimers, ...riskJobs(clock), ...issueJobs(clock)]),
       failureHandlers: new Map(jobs.failures),
+      deliveriesPerSecond: config.deliveryRateLimit,
       reconcileHooks: [
         syncSeriesOnChange(
           () => readGovernanceRevision(database.db),

@@ -54,6 +54,12 @@ const environment = z.object({
     })
     .default('info'),
   ROLE: z.enum(['all', 'web', 'worker'], { message: 'must be all, web or worker' }).default('all'),
+  DELIVERY_RATE_LIMIT: z.coerce
+    .number({ message: 'must be a number of messages per second' })
+    .int('must be a whole number of messages per second')
+    .min(10, 'must be at least 10 messages per second')
+    .max(10_000, 'must be at most 10000 messages per second')
+    .default(200),
 });
 
 export type Config = {
@@ -63,6 +69,8 @@ export type Config = {
   dataDir: string;
   logLevel: z.output<typeof environment>['LOG_LEVEL'];
   role: 'all' | 'web' | 'worker';
+  /** Messages per second all workers together send at most (the platforms' 429s still apply). */
+  deliveryRateLimit: number;
   governanceFile: string | undefined;
   /** Where people reach the bot, for links it sends (calendar files); unset: the local address. */
   publicUrl: string | undefined;
@@ -99,6 +107,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     dataDir: e.DATA_DIR,
     logLevel: e.LOG_LEVEL,
     role: e.ROLE,
+    deliveryRateLimit: e.DELIVERY_RATE_LIMIT,
     governanceFile: e.GOVERNANCE_FILE,
     publicUrl: e.PUBLIC_URL?.replace(/\/+$/, ''),
     slack:

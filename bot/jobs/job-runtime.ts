@@ -20,8 +20,6 @@ import { deliveryJobId, timerJobId } from './job-ids';
 export const TIMER_QUEUE = 'accord-timers';
 export const DELIVERY_QUEUE = 'accord-deliveries';
 const DELIVERY_ATTEMPTS = 8;
-/** Below Slack's and the Bot Connector's per-app message limits. */
-const DELIVERIES_PER_SECOND = 200;
 /**
  * The limit is kept over tenths of a second: counted over whole seconds, a burst (a batch of
  * reminders) used up a second's allowance at once and the rest of the queue waited out the second.
@@ -48,6 +46,8 @@ export type JobRuntimeDeps = {
   failureHandlers?: ReadonlyMap<string, DeliveryFailureHandler>;
   /** Work that derives timers from other state (review series), run before each reconcile pass. */
   reconcileHooks?: ((unitOfWork: UnitOfWork) => Promise<unknown>)[];
+  /** The delivery queue's limit, shared by every worker on it. */
+  deliveriesPerSecond: number;
   logger: Logger;
   metrics: Metrics;
 };
@@ -173,7 +173,7 @@ export function createJobRuntime(deps: JobRuntimeDeps) {
       {
         concurrency: 20,
         limiter: {
-          max: (DELIVERIES_PER_SECOND * DELIVERY_LIMIT_WINDOW_MS) / 1000,
+          max: Math.max(1, Math.round((deps.deliveriesPerSecond * DELIVERY_LIMIT_WINDOW_MS) / 1000)),
           duration: DELIVERY_LIMIT_WINDOW_MS,
         },
       },

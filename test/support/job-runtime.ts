@@ -58,6 +58,7 @@ export function startRuntime(
       },
     },
     timerHandlers: new Map(Object.entries(options.handlers ?? {})),
+    deliveriesPerSecond: 200,
     logger: createLogger('silent'),
     metrics: createMetrics(),
   });

@@ -21,6 +21,7 @@ describe('configuration from the environment', () => {
       dataDir: '.data',
       logLevel: 'info',
       role: 'all',
+      deliveryRateLimit: 200,
       slack: undefined,
     });
     expect(config.teams).toMatchObject({
@@ -53,6 +54,7 @@ describe('configuration from the environment', () => {
       REDIS_URL: 'localhost:6379',
       ROLE: 'both',
       LOG_LEVEL: 'loud',
+      DELIVERY_RATE_LIMIT: '5',
       TEAMS_ALLOW_UNAUTHENTICATED: 'yes',
       SLACK_SIGNING_SECRET: 'only-the-secret',
       MICROSOFT_APP_ID: 'app',
@@ -64,6 +66,7 @@ describe('configuration from the environment', () => {
       'TEAMS_ALLOW_UNAUTHENTICATED: use true or false',
       'LOG_LEVEL: must be one of fatal, error, warn, info, debug, trace, silent',
       'ROLE: must be all, web or worker',
+      'DELIVERY_RATE_LIMIT: must be at least 10 messages per second',
       'SLACK_SIGNING_SECRET and SLACK_BOT_TOKEN: set both to enable Slack (from your Slack app settings), or neither',
       'MICROSOFT_APP_PASSWORD: required with MICROSOFT_APP_ID (the bot registration client secret)',
     ]);

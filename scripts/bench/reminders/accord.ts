@@ -30,6 +30,8 @@ export type AccordOptions = {
   /** From launching the bots to the first due instant: time to apply the file and set the timers. */
   leadMs: number;
   drainMs: number;
+  /** The bots' DELIVERY_RATE_LIMIT; unset, their default. */
+  deliveryRateLimit: number | undefined;
 };
 
 export type AccordResult = {
@@ -74,7 +76,7 @@ export async function runAccordReminders(options: AccordOptions): Promise<Accord
       REDIS_URL: redisUrl,
       SLACK_API_URL: slack.ready.apiUrl,
       GOVERNANCE_FILE: governanceFile,
-      // To profile the bots: BENCH_BOT_NODE_OPTIONS="--cpu-prof --cpu-prof-dir=/tmp/profiles".
+      ...(options.deliveryRateLimit ? { DELIVERY_RATE_LIMIT: String(options.deliveryRateLimit) } : {}),
       ...(process.env.BENCH_BOT_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_BOT_NODE_OPTIONS } : {}),
     });
     cleanups.push(() => bots.stop());

@@ -5,6 +5,7 @@
  * flushes before and after each part, refusing if anything else has written there).
  *
  *   BENCH_REMINDERS=10000  BENCH_REMINDER_WINDOW_SECONDS=60  BENCH_REMINDER_DRAIN_SECONDS=120
+ *   BENCH_DELIVERY_RATE_LIMIT (the bots' DELIVERY_RATE_LIMIT; unset: their default, 200 a second)
  *   BENCH_BOT_NODE_OPTIONS (NODE_OPTIONS for the bots, to profile them)
  *   BENCH_REMINDER_LEAD_SECONDS (default grows with the count: the bots apply the file and set
  *   every timer before the first one is due)
@@ -40,7 +41,13 @@ function numberFrom(name: string, fallback: number): number {
  */
 const defaultLeadSeconds = (count: number) => Math.round(40 + 1.2e-6 * count * count);
 
-export type ReminderSettings = { count: number; windowMs: number; drainMs: number; leadMs: number };
+export type ReminderSettings = {
+  count: number;
+  windowMs: number;
+  drainMs: number;
+  leadMs: number;
+  deliveryRateLimit: number | undefined;
+};
 
 /** Read (and checked) before any section runs, so a typo fails at once. */
 export function reminderSettings(): ReminderSettings {
@@ -50,16 +57,19 @@ export function reminderSettings(): ReminderSettings {
     windowMs: numberFrom('BENCH_REMINDER_WINDOW_SECONDS', 60) * 1000,
     drainMs: numberFrom('BENCH_REMINDER_DRAIN_SECONDS', 120) * 1000,
     leadMs: numberFrom('BENCH_REMINDER_LEAD_SECONDS', defaultLeadSeconds(count)) * 1000,
+    deliveryRateLimit: process.env.BENCH_DELIVERY_RATE_LIMIT
+      ? numberFrom('BENCH_DELIVERY_RATE_LIMIT', 200)
+      : undefined,
   };
 }
 
 export async function runRemindersBench(settings: ReminderSettings): Promise<void> {
-  const { count, windowMs, drainMs, leadMs } = settings;
+  const { count, windowMs, drainMs, leadMs, deliveryRateLimit } = settings;
   console.log(
     `Accord reminders benchmark: ${count} reminders due evenly over ${windowMs / 1000} s, one Slack DM each; ` +
       `two bot processes (ROLE=all, ROLE=worker) launched ${leadMs / 1000} s before the first is due; ` +
       `raw BullMQ baseline: the same schedule, two worker processes; lost: nothing ${drainMs / 1000} s ` +
-      'after the last due instant\n',
+      `after the last due instant; the bots' DELIVERY_RATE_LIMIT: ${deliveryRateLimit ?? 'their default (200 a second)'}\n`,
   );
   const step = async <T>(what: string, run: () => Promise<T>): Promise<T> => {
     const began = performance.now();
@@ -81,7 +91,14 @@ export async function runRemindersBench(settings: ReminderSettings): Promise<voi
     }),
   );
   const accord: AccordResult = await step('accord', () =>
-    runAccordReminders({ redisUrl: testRedisUrl(REDIS_DB), count, windowMs, leadMs, drainMs }),
+    runAccordReminders({
+      redisUrl: testRedisUrl(REDIS_DB),
+      count,
+      windowMs,
+      leadMs,
+      drainMs,
+      deliveryRateLimit,
+    }),
   );
   console.log(setupLine(accord));
 
