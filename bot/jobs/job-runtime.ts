@@ -21,8 +21,8 @@ export const TIMER_QUEUE = 'accord-timers';
 export const DELIVERY_QUEUE = 'accord-deliveries';
 const DELIVERY_ATTEMPTS = 8;
 /**
- * The limit is kept over tenths of a second: counted over whole seconds, a burst (a batch of
- * reminders) used up a second's allowance at once and the rest of the queue waited out the second.
+ * The limit is kept over tenths of a second, so a burst (a batch of reminders) cannot spend a whole
+ * second's allowance at once and leave the rest of the queue waiting out that second.
  */
 const DELIVERY_LIMIT_WINDOW_MS = 100;
 const RECONCILE_BATCH = 1000;
