@@ -1,0 +1,69 @@
+import { eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { outbox } from '../../db/schema/jobs';
+import { deliverNotice } from '../../workflows/core/deliver-notice';
+import type { ChatPort } from '../../workflows/core/ports';
+import { createUnitOfWork } from '../../workflows/core/unit-of-work';
+import { createTestDatabase, type TestDatabase } from '../support/database';
+
+describe('a delivery claims its message before it sends it', () => {
+  let database: TestDatabase;
+  const sent: string[] = [];
+  let release: (() => void) | undefined;
+  /** A platform that can be held mid-send, as a worker would be when it dies there. */
+  const chat: ChatPort = {
+    send: async (recipient) => {
+      if (release === undefined)
+        await new Promise<void>((resolve) => {
+          release = resolve;
+        });
+      sent.push(JSON.stringify(recipient));
+      return { messageId: `C1/${sent.length}` };
+    },
+    update: async () => {},
+  };
+  const clock = { now: () => new Date() };
+  const deliver = (id: number, at = clock) => deliverNotice(database.db, unitOfWork(), chat, at, id);
+  const unitOfWork = () =>
+    createUnitOfWork(database.db, { timersScheduled: async () => {}, noticesQueued: async () => {} });
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+  });
+  afterAll(async () => {
+    await database?.drop();
+  });
+
+  it('sends once when two workers are handed the same message at the same time', async () => {
+    const [row] = await database.db
+      .insert(outbox)
+      .values({ recipient: { platform: 'slack', channel: 'U0ONCE' }, notice: { title: 'Once' } })
+      .returning();
+    const id = row?.id ?? 0;
+    const first = deliver(id);
+    // The first is now held mid-send: the second finds the message claimed and leaves it.
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(await deliver(id)).toBe('not_pending');
+    release?.();
+    expect(await first).toBe('sent');
+    expect(sent.filter((to) => to.includes('U0ONCE'))).toHaveLength(1);
+    const [after] = await database.db.select().from(outbox).where(eq(outbox.id, id));
+    expect(after).toMatchObject({ platformMessageId: 'C1/1', claimedUntil: null, attempts: 1 });
+  });
+
+  it('sends a message whose claim ran out (its worker died mid-send), and not one whose claim holds', async () => {
+    const [row] = await database.db
+      .insert(outbox)
+      .values({
+        recipient: { platform: 'slack', channel: 'U0LEASE' },
+        notice: { title: 'Lease' },
+        claimedUntil: new Date(Date.now() + 60_000),
+      })
+      .returning();
+    const id = row?.id ?? 0;
+    expect(await deliver(id)).toBe('not_pending');
+    const later = { now: () => new Date(Date.now() + 61_000) };
+    expect(await deliver(id, later)).toBe('sent');
+    expect(sent.filter((to) => to.includes('U0LEASE'))).toHaveLength(1);
+  });
+});
