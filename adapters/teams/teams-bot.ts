@@ -5,27 +5,14 @@ import {
   type Answer,
   answerCardAction,
   answerEscalateCommand,
-  escalateArguments,
   escalateUsage,
   NOT_OURS,
   type TeamsActor,
 } from './teams-escalations';
-import { answerGoalAction, answerGoalCommand, goalArguments, goalUsage, isGoalVerb } from './teams-goals';
-import {
-  answerIssueAction,
-  answerIssueCommand,
-  isIssueVerb,
-  issueArguments,
-  issueUsage,
-} from './teams-issues';
-import {
-  answerReviewAction,
-  answerReviewCommand,
-  isReviewVerb,
-  reviewArguments,
-  reviewUsage,
-} from './teams-reviews';
-import { answerRiskAction, answerRiskCommand, isRiskVerb, riskArguments, riskUsage } from './teams-risks';
+import { answerGoalAction, answerGoalCommand, goalUsage, isGoalVerb } from './teams-goals';
+import { answerIssueAction, answerIssueCommand, isIssueVerb, issueUsage } from './teams-issues';
+import { answerReviewAction, answerReviewCommand, isReviewVerb, reviewUsage } from './teams-reviews';
+import { answerRiskAction, answerRiskCommand, isRiskVerb, riskUsage } from './teams-risks';
 
 const HELP =
   'Accord runs the governance of your outsourcing relationship: escalations, review meetings, ' +
@@ -76,18 +63,21 @@ const answerAction = (deps: CommandDeps, actor: TeamsActor, action: CardAction):
           ? answerGoalAction(deps, actor, action.verb, action.data)
           : answerCardAction(deps, actor, action.verb, action.data);
 
+/** Each command's keyword, as typed first in a message, and what answers it. */
+const COMMANDS = [
+  ['escalate', answerEscalateCommand],
+  ['review', answerReviewCommand],
+  ['issue', answerIssueCommand],
+  ['risk', answerRiskCommand],
+  ['goal', answerGoalCommand],
+] as const;
+
 /** The command a message types, if any, with the text after its keyword. */
 function commandOf(text: string) {
-  const escalate = escalateArguments(text);
-  if (escalate !== undefined) return { answer: answerEscalateCommand, args: escalate };
-  const review = reviewArguments(text);
-  if (review !== undefined) return { answer: answerReviewCommand, args: review };
-  const issue = issueArguments(text);
-  if (issue !== undefined) return { answer: answerIssueCommand, args: issue };
-  const risk = riskArguments(text);
-  if (risk !== undefined) return { answer: answerRiskCommand, args: risk };
-  const goal = goalArguments(text);
-  if (goal !== undefined) return { answer: answerGoalCommand, args: goal };
+  for (const [keyword, answer] of COMMANDS) {
+    const match = new RegExp(`^${keyword}(?:\\s+|$)`, 'i').exec(text);
+    if (match) return { answer, args: text.slice(match[0].length) };
+  }
   return undefined;
 }
 

@@ -44,10 +44,6 @@ const DECISIONS: Record<string, Decision> = {
   [ESCALATION_ACTIONS.escalate]: 'escalate',
 };
 
-/** Whether a message is the `escalate` command; the rest of the text is its arguments. */
-export const escalateArguments = (text: string): string | undefined =>
-  /^escalate(?:\s+|$)/i.test(text) ? text.replace(/^escalate\s*/i, '') : undefined;
-
 export const escalateUsage = () => escalateHelp('escalate');
 
 /** `escalate ...` typed in a chat or channel. */

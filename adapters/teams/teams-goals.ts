@@ -26,10 +26,6 @@ const DECISIONS: Record<string, GoalDecision> = {
 /** Whether a card action belongs to goals. */
 export const isGoalVerb = (verb: string) => verb === PROPOSE_VERB || Object.hasOwn(DECISIONS, verb);
 
-/** Whether a message is the `goal` command; the rest of the text is its arguments. */
-export const goalArguments = (text: string): string | undefined =>
-  /^goal(?:\s+|$)/i.test(text) ? text.replace(/^goal\s*/i, '') : undefined;
-
 export const goalUsage = () => goalHelp('goal');
 
 /** `goal ...` typed in a chat or channel: the same answers as `/goal` in Slack. */

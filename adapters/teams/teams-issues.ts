@@ -36,10 +36,6 @@ const ISSUE_VERBS: string[] = [...Object.values(ISSUE_ACTIONS), ADD_ISSUE_VERB, 
 /** Whether a card action belongs to the issue list. */
 export const isIssueVerb = (verb: string) => ISSUE_VERBS.includes(verb);
 
-/** Whether a message is the `issue` command; the rest of the text is its arguments. */
-export const issueArguments = (text: string): string | undefined =>
-  /^issue(?:\s+|$)/i.test(text) ? text.replace(/^issue\s*/i, '') : undefined;
-
 export const issueUsage = () => issueHelp('issue');
 
 /** `issue ...` typed in a chat or channel: the same answers as `/issue` in Slack. */

@@ -37,10 +37,6 @@ const REVIEW_VERBS: string[] = [...Object.values(REVIEW_ACTIONS), AGENDA_SAVE_VE
 /** Whether a card action belongs to review meetings. */
 export const isReviewVerb = (verb: string) => REVIEW_VERBS.includes(verb);
 
-/** Whether a message is the `review` command; the rest of the text is its arguments. */
-export const reviewArguments = (text: string): string | undefined =>
-  /^review(?:\s+|$)/i.test(text) ? text.replace(/^review\s*/i, '') : undefined;
-
 export const reviewUsage = () => reviewHelp('review', SCHEDULE_FORMS);
 
 const meetingName = (meeting: { series: { title: string }; directory: { relationship: { name: string } } }) =>

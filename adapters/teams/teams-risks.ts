@@ -18,10 +18,6 @@ const NOT_IN_DIRECTORY = notInDirectory('Teams user (its Azure AD object id)');
 /** Whether a card action belongs to the risk register. */
 export const isRiskVerb = (verb: string) => verb === ADD_RISK_VERB;
 
-/** Whether a message is the `risk` command; the rest of the text is its arguments. */
-export const riskArguments = (text: string): string | undefined =>
-  /^risk(?:\s+|$)/i.test(text) ? text.replace(/^risk\s*/i, '') : undefined;
-
 export const riskUsage = () => riskHelp('risk');
 
 /** `risk ...` typed in a chat or channel: the same answers as `/risk` in Slack. */

@@ -1,20 +1,18 @@
 import type { Executor } from '../../db/client';
 import { auditEvents } from '../../db/schema/audit';
 import type { Clock } from '../core/clock';
-import { directMessageTo, loadDirectory, type RelationshipDirectory } from '../core/directory';
+import { directMessageTo, loadDirectory } from '../core/directory';
 import { recentReads } from '../core/recent-reads';
 import type { TimerHandler } from '../core/timers';
 import type { Work } from '../core/unit-of-work';
 import { occurrencesBetween } from './occurrences';
 import { liveAgenda } from './review-agenda';
-import { lockOccurrenceAt, type ReviewContext, reviewTopic } from './review-context';
+import { type DirectoryOf, lockOccurrenceAt, type ReviewContext, reviewTopic } from './review-context';
 import { minutesRequest, reminderNotice } from './review-notices';
 import { findSeries, scheduleOf } from './review-series';
 import { type OccurrenceRef, syncSeries } from './sync-reviews';
 
 export type ReviewLinks = { calendarUrl: (token: string) => string };
-
-type DirectoryOf = (relationshipId: string) => Promise<RelationshipDirectory | undefined>;
 
 async function contextFor(
   work: Work,

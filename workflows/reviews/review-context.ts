@@ -1,4 +1,4 @@
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq, type SQL, sql } from 'drizzle-orm';
 import type { Executor } from '../../db/client';
 import { reviewOccurrences, reviewSeries } from '../../db/schema/reviews';
 import {
@@ -8,7 +8,7 @@ import {
   type RelationshipDirectory,
 } from '../core/directory';
 import { DomainError } from '../core/errors';
-import { attendeesFrom, attendeesOf, findSeries, organiserOf, type Series } from './review-series';
+import { attendeesFrom, organiserOf, type Series } from './review-series';
 
 export type Occurrence = typeof reviewOccurrences.$inferSelect;
 
@@ -20,37 +20,41 @@ export type ReviewContext = {
   organiser: string | undefined;
 };
 
-/** An occurrence with everything needed to act on it; undefined when any part of it is gone. */
-export async function loadOccurrence(
-  db: Executor,
-  occurrenceId: number,
-  lock = false,
-): Promise<ReviewContext | undefined> {
-  const query = db.select().from(reviewOccurrences).where(eq(reviewOccurrences.id, occurrenceId));
-  const [occurrence] = lock ? await query.for('update') : await query;
-  return occurrence && contextOf(db, occurrence);
-}
+export type DirectoryOf = (relationshipId: string) => Promise<RelationshipDirectory | undefined>;
 
-/** The rest of an occurrence's context. */
-export async function contextOf(db: Executor, occurrence: Occurrence): Promise<ReviewContext | undefined> {
-  const series = await findSeries(db, occurrence.relationshipId, occurrence.seriesId);
-  const directory = await loadDirectory(db, occurrence.relationshipId);
-  if (!series || !directory) return undefined;
-  const attendees = await attendeesOf(db, series, directory);
-  return { occurrence, series, directory, attendees, organiser: organiserOf(series, attendees, directory) };
+/** An occurrence with everything needed to act on it; undefined when any part of it is gone. */
+export function loadOccurrence(db: Executor, occurrenceId: number, lock = false) {
+  return readOccurrence(db, eq(reviewOccurrences.id, occurrenceId), lock, (id) => loadDirectory(db, id));
 }
 
 /**
- * The occurrence that starts at `startsAt`, locked, with its series and the people its attendee
- * roles name read in the same round trip: a burst of reminders reads this once per reminder.
- * `directoryOf` lets the reminders of one batch share one read of their relationship's directory.
+ * The occurrence of a series that starts at `startsAt`, locked. `directoryOf` lets reminders fired
+ * together share one read of their relationship's directory.
  */
-export async function lockOccurrenceAt(
+export function lockOccurrenceAt(
   db: Executor,
   ref: { relationshipId: string; seriesId: string; startsAt: Date },
-  directoryOf: (relationshipId: string) => Promise<RelationshipDirectory | undefined>,
+  directoryOf: DirectoryOf,
+) {
+  const at = and(
+    eq(reviewOccurrences.relationshipId, ref.relationshipId),
+    eq(reviewOccurrences.seriesId, ref.seriesId),
+    eq(reviewOccurrences.startsAt, ref.startsAt),
+  );
+  return readOccurrence(db, at, true, directoryOf);
+}
+
+/**
+ * The occurrence, its series and the people its attendee roles name, in one round trip (a burst of
+ * reminders reads one per reminder), then the directory they are resolved against.
+ */
+async function readOccurrence(
+  db: Executor,
+  where: SQL | undefined,
+  lock: boolean,
+  directoryOf: DirectoryOf,
 ): Promise<ReviewContext | undefined> {
-  const [row] = await db
+  const query = db
     .select({
       occurrence: reviewOccurrences,
       series: reviewSeries,
@@ -67,15 +71,9 @@ export async function lockOccurrenceAt(
         eq(reviewSeries.id, reviewOccurrences.seriesId),
       ),
     )
-    .where(
-      and(
-        eq(reviewOccurrences.relationshipId, ref.relationshipId),
-        eq(reviewOccurrences.seriesId, ref.seriesId),
-        eq(reviewOccurrences.startsAt, ref.startsAt),
-      ),
-    )
-    .for('update', { of: reviewOccurrences });
-  const directory = row && (await directoryOf(ref.relationshipId));
+    .where(where);
+  const [row] = lock ? await query.for('update', { of: reviewOccurrences }) : await query;
+  const directory = row && (await directoryOf(row.occurrence.relationshipId));
   if (!row || !directory) return undefined;
   const attendees = attendeesFrom(row.series, directory, row.listed);
   return {
