@@ -9,6 +9,8 @@ import {
   withBackend,
 } from 'bullmq';
 import { Redis } from 'ioredis';
+import type { SendAllowance } from '../../workflows/core/ports';
+import { localSendAllowance, redisSendAllowance } from './send-allowance';
 
 export type AnyQueue = Queue<unknown, unknown, string, unknown, unknown, string, IQueueBackend, unknown>;
 export type AnyWorker = Worker<unknown, unknown, string, IQueueBackend>;
@@ -22,6 +24,8 @@ export type JobBackend = {
     processor: Processor,
     options: Omit<WorkerOptions, 'connection' | 'prefix'>,
   ) => AnyWorker;
+  /** A send limit shared by every process on this store (see each store's for how far it reaches). */
+  sendAllowance: (name: string, limit: { perWindow: number; windowMs: number }) => SendAllowance;
   close: () => Promise<void>;
 };
 
@@ -52,6 +56,7 @@ function redisBackend(url: string, prefix = 'accord'): JobBackend {
     queue: (name) => new Queue(name, { connection: connect(false), prefix }) as unknown as AnyQueue,
     worker: (name, processor, options) =>
       new Worker(name, processor, { ...options, connection: connect(true), prefix }) as unknown as AnyWorker,
+    sendAllowance: (name, limit) => redisSendAllowance(connect(false), `${prefix}:${name}:allowance`, limit),
     close: async () => {
       // QUIT needs a live server; with Redis gone, drop the socket instead of waiting for it.
       for (const connection of connections) {
@@ -75,6 +80,7 @@ function postgresBackend(options: { databaseUrl: string; schema?: string }): Job
     queue: (name) => new Queue(name, { connection }) as unknown as AnyQueue,
     worker: (name, processor, workerOptions) =>
       new Worker(name, processor, { ...workerOptions, connection }) as unknown as AnyWorker,
+    sendAllowance: (_name, limit) => localSendAllowance(limit),
     close: async () => {},
   };
 }

@@ -3,7 +3,13 @@ import { sql } from 'drizzle-orm';
 import type { Database } from '../../db/client';
 import { outbox, timers } from '../../db/schema/jobs';
 import type { Clock } from '../../workflows/core/clock';
-import { type DeliveryFailureHandler, deliverNotice } from '../../workflows/core/deliver-notice';
+import {
+  type DeliveryFailureHandler,
+  type DeliveryOutcome,
+  deliverNotice,
+  deliverNoticesNow,
+  type LeftToQueue,
+} from '../../workflows/core/deliver-notice';
 import { type ChatPort, DeliveryError } from '../../workflows/core/ports';
 import { fireTimer, TimerFailure, type TimerHandler } from '../../workflows/core/timers';
 import {
@@ -25,9 +31,16 @@ const DELIVERY_ATTEMPTS = 8;
  * second's allowance at once and leave the rest of the queue waiting out that second.
  */
 const DELIVERY_LIMIT_WINDOW_MS = 100;
+/**
+ * Messages being sent right after their commit, at most, in one process; past it, new ones wait in
+ * the queue, so a platform that answers slowly cannot pile up claimed rows in one process.
+ */
+const SENDING_NOW_MAX = 500;
 const RECONCILE_BATCH = 1000;
 /** Well beyond the pass interval, so every timer is offered on several passes before it is due. */
 const RECONCILE_HORIZON_MS = 15 * 60_000;
+/** A timer this far past due, or a message queued this long ago, should have had its job by now. */
+const OVERDUE_MS = 10_000;
 /** Due timers of one kind fired in one transaction; a retried job fires only its own. */
 const TIMER_BATCH = 50;
 const SENTINEL_JOB = 'sentinel';
@@ -70,6 +83,8 @@ export function createJobRuntime(deps: JobRuntimeDeps) {
   let sentinelTimer: NodeJS.Timeout | undefined;
   let closing = false;
   let horizonMs = RECONCILE_HORIZON_MS;
+  /** A job this process failed to add (the store was away): the next pass offers everything. */
+  let lostJobs = false;
 
   const timerJob = (timer: ScheduledTimer) => ({
     name: 'fire',
@@ -83,11 +98,12 @@ export function createJobRuntime(deps: JobRuntimeDeps) {
       removeOnFail: { age: 3600 },
     },
   });
-  const deliveryJob = (outboxId: number) => ({
+  const deliveryJob = (outboxId: number, delay = 0) => ({
     name: 'deliver',
     data: { outboxId } satisfies DeliveryJob,
     opts: {
       jobId: deliveryJobId(outboxId),
+      delay,
       attempts: DELIVERY_ATTEMPTS,
       backoff: { type: 'exponential', delay: 1000 },
       removeOnComplete: true,
@@ -95,14 +111,67 @@ export function createJobRuntime(deps: JobRuntimeDeps) {
     },
   });
 
+  const allowance = backend.sendAllowance('deliveries', {
+    perWindow: Math.max(1, Math.round((deps.deliveriesPerSecond * DELIVERY_LIMIT_WINDOW_MS) / 1000)),
+    windowMs: DELIVERY_LIMIT_WINDOW_MS,
+  });
+  const deliveryOptions = { allowance, failureHandlers: deps.failureHandlers };
+  /** Set once this process runs workers: it then sends what its own work queued itself. */
+  let sendsNow = false;
+  const sending = new Set<Promise<void>>();
+  let sendingCount = 0;
+
   const afterCommit: AfterCommit = {
     timersScheduled: async (scheduled) => {
       await addAll(timerQueue, scheduled.map(timerJob), 'timers');
     },
     noticesQueued: async (ids) => {
-      await addAll(deliveryQueue, ids.map(deliveryJob), 'deliveries');
+      if (sendsNow && !closing && sendingCount + ids.length <= SENDING_NOW_MAX) sendNow(ids);
+      else
+        await addAll(
+          deliveryQueue,
+          ids.map((id) => deliveryJob(id)),
+          'deliveries',
+        );
     },
   };
+
+  /**
+   * Sends a commit's new messages from this process without a trip through the queue (the work that
+   * queued them is not held up by it). What it leaves (updates, retries) goes to the queue; if it
+   * fails as a whole, Postgres still holds the rows and the reconciler offers them again.
+   */
+  function sendNow(ids: number[]) {
+    sendingCount += ids.length;
+    const sent = deliverNoticesNow(db, unitOfWork, deps.chat, clock, ids, deliveryOptions)
+      .then(async ({ outcomes, leftToQueue }) => {
+        countDeliveries(outcomes);
+        await queueLeft(leftToQueue);
+      })
+      .catch((error) => {
+        logger.warn({ err: error, count: ids.length }, 'could not send messages now; the queue will');
+        return queueLeft(ids.map((outboxId) => ({ outboxId, delayMs: 0 })));
+      })
+      .finally(() => {
+        sendingCount -= ids.length;
+        sending.delete(sent);
+      });
+    sending.add(sent);
+  }
+
+  async function queueLeft(left: LeftToQueue[]) {
+    if (left.length === 0) return;
+    metrics.deliveries.inc({ outcome: 'retry' }, left.filter((each) => each.delayMs > 0).length);
+    await addAll(
+      deliveryQueue,
+      left.map((each) => deliveryJob(each.outboxId, each.delayMs)),
+      'deliveries',
+    );
+  }
+
+  function countDeliveries(outcomes: DeliveryOutcome[]) {
+    for (const outcome of outcomes) metrics.deliveries.inc({ outcome });
+  }
 
   const unitOfWork = createUnitOfWork(db, afterCommit);
 
@@ -111,6 +180,7 @@ export function createJobRuntime(deps: JobRuntimeDeps) {
       await queue.addBulk(jobs);
     } catch (error) {
       // Postgres holds the rows: the reconciler offers them again on its next pass.
+      lostJobs = true;
       logger.warn({ err: error, count: jobs.length }, `could not queue ${what}; the reconciler will retry`);
     }
   }
@@ -144,6 +214,7 @@ export function createJobRuntime(deps: JobRuntimeDeps) {
   }
 
   function startWorkers() {
+    sendsNow = true;
     workers.push(
       backend.worker(TIMER_QUEUE, (job) => processTimer(job as Job<TimerJob>), { concurrency: 10 }),
     );
@@ -154,10 +225,10 @@ export function createJobRuntime(deps: JobRuntimeDeps) {
         const lastAttempt = job.attemptsMade + 1 >= DELIVERY_ATTEMPTS;
         try {
           const outcome = await deliverNotice(db, unitOfWork, deps.chat, clock, outboxId, {
+            ...deliveryOptions,
             lastAttempt,
-            failureHandlers: deps.failureHandlers,
           });
-          metrics.deliveries.inc({ outcome });
+          countDeliveries([outcome]);
           return outcome;
         } catch (error) {
           metrics.deliveries.inc({ outcome: 'retry' });
@@ -169,7 +240,8 @@ export function createJobRuntime(deps: JobRuntimeDeps) {
           throw error;
         }
       },
-      // The limiter is shared by every worker on the queue; it also makes the manual pause above work.
+      // The allowance keeps the limit on messages; the queue's own limiter, at the same rate, keeps
+      // waiting jobs from all taking a slot to wait in, and makes the manual pause above work.
       {
         concurrency: 20,
         limiter: {
@@ -188,16 +260,22 @@ export function createJobRuntime(deps: JobRuntimeDeps) {
   }
 
   /**
-   * Offers every pending timer due within the horizon, and every unsent outbox row, to the queue;
-   * existing job ids are no-ops. A timer further out is offered by a later pass, before it is due:
-   * offering all of them every minute (tens of thousands with many review series) cost more than
-   * firing the ones that were due.
+   * Offers pending timers and unsent outbox rows to the queue; existing job ids are no-ops.
+   *
+   * `everything` (at start, when the store lost its jobs, after this process failed to add some):
+   * every timer due within the horizon and every unsent row. A timer further out is offered by a
+   * later pass, before it is due. `overdue` (the passes in between): only timers past due and rows
+   * queued a while ago that nobody is sending, which is what a job lost in another process (it
+   * crashed between its commit and adding the job) leaves. Offering every timer of the horizon each
+   * minute cost a burst of ten thousand no-op adds in each worker, in the middle of firing them.
    */
-  async function reconcile() {
+  async function reconcile(scope: 'everything' | 'overdue' = 'everything') {
     for (const hook of deps.reconcileHooks ?? []) await hook(unitOfWork);
     let offeredTimers = 0;
     let offeredDeliveries = 0;
-    const horizon = new Date(clock.now().getTime() + horizonMs);
+    const now = clock.now();
+    const horizon = new Date(now.getTime() + (scope === 'everything' ? horizonMs : -OVERDUE_MS));
+    const queuedBefore = scope === 'everything' ? now : new Date(now.getTime() - OVERDUE_MS);
     for (let after = ''; ; ) {
       const rows = await db
         .select({ id: timers.id, dueAt: timers.dueAt })
@@ -216,7 +294,10 @@ export function createJobRuntime(deps: JobRuntimeDeps) {
       const rows = await db
         .select({ id: outbox.id })
         .from(outbox)
-        .where(sql`${outbox.sentAt} IS NULL AND ${outbox.failedAt} IS NULL AND ${outbox.id} > ${after}`)
+        .where(
+          sql`${outbox.sentAt} IS NULL AND ${outbox.failedAt} IS NULL AND ${outbox.createdAt} <= ${queuedBefore}
+            AND (${outbox.claimedUntil} IS NULL OR ${outbox.claimedUntil} < ${now}) AND ${outbox.id} > ${after}`,
+        )
         .orderBy(outbox.id)
         .limit(RECONCILE_BATCH);
       if (rows.length === 0) break;
@@ -237,11 +318,15 @@ export function createJobRuntime(deps: JobRuntimeDeps) {
   function startReconciler(intervalMs: number) {
     horizonMs = Math.max(RECONCILE_HORIZON_MS, 3 * intervalMs);
     let running: Promise<void> | undefined;
-    const run = () => {
-      running ??= reconcile()
+    const run = (asked: 'everything' | 'overdue') => {
+      if (running) return running;
+      const scope = lostJobs ? 'everything' : asked;
+      lostJobs = false;
+      running = reconcile(scope)
         .then(() => timerQueue.add('sentinel', {}, { jobId: SENTINEL_JOB, delay: SENTINEL_DELAY_MS }))
         .then(() => undefined)
         .catch((error) => {
+          if (scope === 'everything') lostJobs = true;
           // A pass cut short by shutdown (its pool closed under it) is expected, not a problem.
           if (closing) logger.debug({ err: error }, 'reconcile stopped by shutdown');
           else logger.warn({ err: error }, 'reconcile failed; next pass will retry');
@@ -256,13 +341,13 @@ export function createJobRuntime(deps: JobRuntimeDeps) {
       const sentinel = await timerQueue.getJob(SENTINEL_JOB).catch(() => null);
       if (sentinel) return;
       logger.warn('the job store lost its jobs (flushed or replaced): rebuilding them from Postgres now');
-      await run();
+      await run('everything');
     };
-    reconcileTimer = setInterval(run, intervalMs);
+    reconcileTimer = setInterval(() => void run('overdue'), intervalMs);
     reconcileTimer.unref();
     sentinelTimer = setInterval(() => void watch(), SENTINEL_CHECK_MS);
     sentinelTimer.unref();
-    return run();
+    return run('everything');
   }
 
   /** True when the queue store answers within a second. */
@@ -291,7 +376,7 @@ export function createJobRuntime(deps: JobRuntimeDeps) {
     clearInterval(reconcileTimer);
     clearInterval(sentinelTimer);
     const graceful = await settlesWithin(
-      Promise.allSettled(workers.map((worker) => worker.close())),
+      Promise.allSettled([...workers.map((worker) => worker.close()), ...sending]),
       graceMs,
     );
     if (!graceful) {

@@ -1,8 +1,10 @@
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { timerJobId } from '../../bot/jobs/job-ids';
 import { auditEvents } from '../../db/schema/audit';
 import { timers } from '../../db/schema/jobs';
 import type { TimerHandler } from '../../workflows/core/timers';
+import type { ScheduledTimer } from '../../workflows/core/unit-of-work';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { type BackendUnderTest, startRuntime } from '../support/job-runtime';
 import { waitFor } from '../support/wait';
@@ -138,6 +140,24 @@ export function timerContract(underTest: BackendUnderTest) {
       await runtime.reconcile();
       await new Promise((resolve) => setTimeout(resolve, 900));
       expect(await pings('cancelled')).toBe(0);
+    });
+
+    it('fires a timer whose job was never added: on the periodic pass once overdue, before it is due on a full one', async () => {
+      // What a process that crashed between its commit and adding the job leaves behind.
+      const overdue = { id: 'orphan-overdue', dueAt: new Date(Date.now() - 11_000) };
+      const later = { id: 'orphan-later', dueAt: new Date(Date.now() + 60_000) };
+      await database.db.insert(timers).values([overdue, later].map((each) => ({ ...each, name: 'ping' })));
+      const jobOf = (timer: ScheduledTimer) => runtime.timerQueue.getJob(timerJobId(timer));
+
+      await runtime.reconcile('overdue');
+      await waitFor(async () => ((await pings(overdue.id)) > 0 ? true : undefined), {
+        what: 'the overdue timer, fired by the periodic pass',
+      });
+      expect(await jobOf(later)).toBeFalsy();
+
+      await runtime.reconcile('everything');
+      expect(await jobOf(later)).toBeTruthy();
+      expect(await pings(overdue.id)).toBe(1);
     });
   });
 }

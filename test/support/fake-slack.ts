@@ -4,6 +4,8 @@ export type SlackCall = {
   method: string;
   body: Record<string, unknown>;
   token: string | undefined;
+  /** When the call arrived (epoch ms). */
+  at: number;
   /** What the fake answered. */
   response?: Record<string, unknown>;
 };
@@ -35,7 +37,7 @@ export async function startFakeSlack() {
       ? (JSON.parse(raw || '{}') as Record<string, unknown>)
       : decodeForm(raw);
     const token = req.headers.authorization?.replace(/^Bearer /, '');
-    const call: SlackCall = { method, body, token };
+    const call: SlackCall = { method, body, token, at: Date.now() };
     calls.push(call);
     const queue = scripted.get(method) ?? [];
     const index = queue.findIndex((candidate) => !candidate.when || candidate.when(body));

@@ -1,10 +1,10 @@
-import { and, eq, gt, isNull, lt, or, sql } from 'drizzle-orm';
+import { and, eq, gt, inArray, isNull, lt, or, type SQL, sql } from 'drizzle-orm';
 import type { Database } from '../../db/client';
 import { auditEvents } from '../../db/schema/audit';
 import { outbox, type Recipient } from '../../db/schema/jobs';
 import type { Clock } from './clock';
 import type { Notice } from './notice';
-import { type ChatPort, DeliveryError } from './ports';
+import { type ChatPort, DeliveryError, type SendAllowance } from './ports';
 import type { UnitOfWork, Work } from './unit-of-work';
 
 export type DeliveryOutcome = 'sent' | 'updated' | 'superseded' | 'not_pending' | 'failed';
@@ -37,37 +37,15 @@ export async function deliverNotice(
   chat: ChatPort,
   clock: Clock,
   outboxId: number,
-  options: { lastAttempt?: boolean; failureHandlers?: ReadonlyMap<string, DeliveryFailureHandler> } = {},
+  options: DeliveryOptions & { lastAttempt?: boolean } = {},
 ): Promise<DeliveryOutcome> {
-  const now = clock.now();
-  const [row] = await db
-    .update(outbox)
-    .set({ claimedUntil: new Date(now.getTime() + CLAIM_LEASE_MS) })
-    .where(
-      and(
-        eq(outbox.id, outboxId),
-        isNull(outbox.sentAt),
-        isNull(outbox.failedAt),
-        or(isNull(outbox.claimedUntil), lt(outbox.claimedUntil, now)),
-      ),
-    )
-    .returning();
+  const [row] = await claim(db, clock, eq(outbox.id, outboxId));
   if (!row) return 'not_pending';
-  const markSent = async (platformMessageId: string | null) => {
-    await db
-      .update(outbox)
-      .set({
-        sentAt: clock.now(),
-        platformMessageId,
-        claimedUntil: null,
-        attempts: sql`${outbox.attempts} + 1`,
-      })
-      .where(eq(outbox.id, row.id));
-  };
   try {
     if (row.updateOf === null) {
-      const { messageId } = await chat.send(row.recipient, row.notice as Notice);
-      await markSent(messageId);
+      await options.allowance?.take(1);
+      const { messageId } = await sendNew(chat, options, row);
+      await markSent(db, clock, [{ id: row.id, messageId }]);
       return 'sent';
     }
     // A later update of the same message makes this one moot; sending it could undo the later one.
@@ -77,7 +55,7 @@ export async function deliverNotice(
       .where(and(eq(outbox.updateOf, row.updateOf), gt(outbox.id, row.id)))
       .limit(1);
     if (newer) {
-      await markSent(null);
+      await markSent(db, clock, [{ id: row.id, messageId: null }]);
       return 'superseded';
     }
     const [original] = await db.select().from(outbox).where(eq(outbox.id, row.updateOf));
@@ -86,16 +64,16 @@ export async function deliverNotice(
     if (!original.sentAt || !original.platformMessageId) {
       throw new DeliveryError('the message to update has not been sent yet', false);
     }
-    await chat.update(original.recipient, original.platformMessageId, row.notice as Notice);
-    await markSent(original.platformMessageId);
+    await options.allowance?.take(1);
+    await chat.update(original.recipient, original.platformMessageId, row.notice as Notice).catch((error) => {
+      throw pausingOn(options, error);
+    });
+    await markSent(db, clock, [{ id: row.id, messageId: original.platformMessageId }]);
     return 'updated';
   } catch (error) {
-    const failure = error instanceof DeliveryError ? error : new DeliveryError(describe(error), false);
+    const failure = asDeliveryError(error);
     if (!failure.permanent && !options.lastAttempt) {
-      await db
-        .update(outbox)
-        .set({ attempts: sql`${outbox.attempts} + 1`, lastError: failure.message, claimedUntil: null })
-        .where(eq(outbox.id, row.id));
+      await release(db, row.id, failure);
       throw failure;
     }
     await unitOfWork((work) => recordFailure(work, clock, row, failure, options.failureHandlers));
@@ -103,10 +81,153 @@ export async function deliverNotice(
   }
 }
 
+export type DeliveryOptions = {
+  /** The send limit shared with every other sender; none in a test that sends alone. */
+  allowance?: SendAllowance;
+  failureHandlers?: ReadonlyMap<string, DeliveryFailureHandler>;
+};
+
+/** What sending a batch right away left to the queue: a retry later, after `delayMs`. */
+export type LeftToQueue = { outboxId: number; delayMs: number };
+
+/**
+ * Sends new messages queued together (the DMs of a batch of reminders, of a routed escalation) as
+ * soon as the work that queued them has committed: one statement claims them all, the sends run
+ * concurrently as the allowance lets them, and one statement marks those that went. Updates of
+ * earlier messages are not taken: they wait in the queue for their original. Returns what the
+ * queue should take on: rows it did not claim (updates, rows another sender holds: the queue finds
+ * those not pending) at once, and sends that failed but may succeed later, after a pause.
+ */
+export async function deliverNoticesNow(
+  db: Database,
+  unitOfWork: UnitOfWork,
+  chat: ChatPort,
+  clock: Clock,
+  outboxIds: number[],
+  options: DeliveryOptions,
+): Promise<{ outcomes: DeliveryOutcome[]; leftToQueue: LeftToQueue[] }> {
+  const rows = await claim(db, clock, and(inArray(outbox.id, outboxIds), isNull(outbox.updateOf)));
+  const claimed = new Set(rows.map((row) => row.id));
+  const leftToQueue: LeftToQueue[] = outboxIds
+    .filter((id) => !claimed.has(id))
+    .map((outboxId) => ({ outboxId, delayMs: 0 }));
+  const outcomes: DeliveryOutcome[] = [];
+  for (let next = 0; next < rows.length; ) {
+    const allowed = await takeOrLetGo(db, options, rows.slice(next));
+    const chunk = rows.slice(next, next + allowed);
+    next += chunk.length;
+    const results = await Promise.allSettled(chunk.map((row) => sendNew(chat, options, row)));
+    const sent: { id: number; messageId: string }[] = [];
+    for (const [i, result] of results.entries()) {
+      const row = chunk[i] as OutboxRow;
+      if (result.status === 'fulfilled') {
+        sent.push({ id: row.id, messageId: result.value.messageId });
+        outcomes.push('sent');
+        continue;
+      }
+      const failure = asDeliveryError(result.reason);
+      if (failure.permanent) {
+        await unitOfWork((work) => recordFailure(work, clock, row, failure, options.failureHandlers));
+        outcomes.push('failed');
+      } else {
+        await release(db, row.id, failure);
+        leftToQueue.push({ outboxId: row.id, delayMs: failure.retryAfterMs ?? RETRY_AFTER_MS });
+      }
+    }
+    await markSent(db, clock, sent);
+  }
+  return { outcomes, leftToQueue };
+}
+
+/** As many of `rows` as may be sent now; if the allowance cannot be had, they are let go first. */
+async function takeOrLetGo(db: Database, options: DeliveryOptions, rows: OutboxRow[]): Promise<number> {
+  try {
+    return (await options.allowance?.take(rows.length)) ?? rows.length;
+  } catch (error) {
+    // None of them was tried: whoever is handed them next need not wait out the lease.
+    await db
+      .update(outbox)
+      .set({ claimedUntil: null })
+      .where(
+        inArray(
+          outbox.id,
+          rows.map((row) => row.id),
+        ),
+      );
+    throw error;
+  }
+}
+
+/** The first retry of a send made right away, as the queue's own backoff would wait. */
+const RETRY_AFTER_MS = 1000;
+
+type OutboxRow = typeof outbox.$inferSelect;
+
+/**
+ * Takes the rows `where` names that are still to be sent and that nobody holds, for a lease: two
+ * senders handed the same row cannot both send it, and one that died mid-send leaves it to be
+ * taken again once the lease runs out. No transaction stays open while the platform is called.
+ */
+function claim(db: Database, clock: Clock, where: SQL | undefined): Promise<OutboxRow[]> {
+  const now = clock.now();
+  return db
+    .update(outbox)
+    .set({ claimedUntil: new Date(now.getTime() + CLAIM_LEASE_MS) })
+    .where(
+      and(
+        where,
+        isNull(outbox.sentAt),
+        isNull(outbox.failedAt),
+        or(isNull(outbox.claimedUntil), lt(outbox.claimedUntil, now)),
+      ),
+    )
+    .returning();
+}
+
+async function sendNew(chat: ChatPort, options: DeliveryOptions, row: OutboxRow) {
+  try {
+    return await chat.send(row.recipient, row.notice as Notice);
+  } catch (error) {
+    throw pausingOn(options, error);
+  }
+}
+
+/** A platform that asks callers to wait (Slack's 429 Retry-After) gets every sender to wait. */
+function pausingOn(options: DeliveryOptions, error: unknown): unknown {
+  if (error instanceof DeliveryError && error.retryAfterMs !== undefined)
+    void options.allowance?.pause(error.retryAfterMs).catch(() => {});
+  return error;
+}
+
+/** Rows sent, marked in one statement whatever their number. */
+async function markSent(db: Database, clock: Clock, sent: { id: number; messageId: string | null }[]) {
+  if (sent.length === 0) return;
+  // sql.param: one array parameter each (a bare array would be spread into a list of them).
+  await db.execute(sql`
+    UPDATE outbox SET sent_at = ${clock.now()}, platform_message_id = sent.message_id,
+      claimed_until = NULL, attempts = outbox.attempts + 1
+    FROM unnest(${sql.param(sent.map((each) => each.id))}::bigint[],
+      ${sql.param(sent.map((each) => each.messageId))}::text[])
+      AS sent(id, message_id)
+    WHERE outbox.id = sent.id`);
+}
+
+/** A failed try that may be retried: counted, and the row let go for the retry to claim. */
+async function release(db: Database, outboxId: number, failure: DeliveryError) {
+  await db
+    .update(outbox)
+    .set({ attempts: sql`${outbox.attempts} + 1`, lastError: failure.message, claimedUntil: null })
+    .where(eq(outbox.id, outboxId));
+}
+
+function asDeliveryError(error: unknown): DeliveryError {
+  return error instanceof DeliveryError ? error : new DeliveryError(describe(error), false);
+}
+
 async function recordFailure(
   work: Work,
   clock: Clock,
-  row: typeof outbox.$inferSelect,
+  row: OutboxRow,
   failure: DeliveryError,
   failureHandlers: ReadonlyMap<string, DeliveryFailureHandler> | undefined,
 ) {

@@ -18,3 +18,14 @@ export type ChatPort = {
   send: (recipient: Recipient, notice: Notice) => Promise<{ messageId: string }>;
   update: (recipient: Recipient, messageId: string, notice: Notice) => Promise<void>;
 };
+
+/**
+ * The messages a second every sender shares (every worker process on the same job store), kept
+ * over short windows, so sending in batches and sending one by one count alike.
+ */
+export type SendAllowance = {
+  /** Waits until at least one send is allowed; returns how many of `wanted` are (1 to `wanted`). */
+  take: (wanted: number) => Promise<number>;
+  /** The platform asked every caller to wait: nobody is allowed anything for `ms`. */
+  pause: (ms: number) => Promise<void>;
+};
