@@ -199,7 +199,7 @@ async function raiseFromForm(
     });
     return {
       card: noticeToAdaptiveCard({
-        title: `${raised.reference}: ${raised.escalation.title}`,
+        title: `${raised.reference}: ${raised.title}`,
         text: raised.confirmation,
         fallback: raised.confirmation,
       }),

@@ -55,14 +55,27 @@ export type Work = {
   memo: <T>(key: string, load: () => Promise<T>) => Promise<T>;
 };
 
-export type UnitOfWork = <T>(work: (w: Work) => Promise<T>) => Promise<T>;
+export type UnitOfWork = {
+  <T>(work: (w: Work) => Promise<T>): Promise<T>;
+  /**
+   * A change made by one statement, which commits on its own: no BEGIN and COMMIT round trips, for
+   * the writes a person waits on (raising an escalation inside Slack's request). The statement
+   * returns the timers it wrote, mirrored to the queue after it as a unit of work's are.
+   */
+  oneStatement: <T>(run: (db: Database) => Promise<{ value: T; timers: ScheduledTimer[] }>) => Promise<T>;
+};
 
 /**
  * One transaction in which a use case changes state, writes the notices to send and the timers to
  * set. Nothing is sent or scheduled before it commits.
  */
 export function createUnitOfWork(db: Database, afterCommit: AfterCommit): UnitOfWork {
-  return async (work) => {
+  const oneStatement: UnitOfWork['oneStatement'] = async (run) => {
+    const { value, timers: written } = await run(db);
+    if (written.length > 0) await afterCommit.timersScheduled(written).catch(() => {});
+    return value;
+  };
+  const unitOfWork = async <T>(work: (w: Work) => Promise<T>): Promise<T> => {
     const scheduled = new Map<string, ScheduledTimer>();
     const queued: number[] = [];
     const memos = new Map<string, Promise<unknown>>();
@@ -180,4 +193,5 @@ export function createUnitOfWork(db: Database, afterCommit: AfterCommit): UnitOf
     ]);
     return result;
   };
+  return Object.assign(unitOfWork, { oneStatement });
 }

@@ -1,25 +1,33 @@
-import { and, eq, isNull, sql } from 'drizzle-orm';
-import { relationships } from '../../db/schema/directory';
-import { escalations } from '../../db/schema/escalations';
+import { sql } from 'drizzle-orm';
 import type { Clock } from '../core/clock';
 import type { UnitOfWork } from '../core/unit-of-work';
 import { EscalationError } from './escalation-errors';
 import { firstProblem, type RaiseFields, raiseFields } from './escalation-input';
-import { type Escalation, reference } from './escalation-notices';
-import { ROUTE_TIMER } from './route-raised';
+import { reference } from './escalation-notices';
+import { ROUTE_TIMER, routeTimerId } from './route-raised';
 
 export type RaiseResult = {
-  escalation: Escalation;
+  escalationId: number;
   reference: string;
+  title: string;
   /** The answer to the raiser, in one sentence; who it went to follows as a direct message. */
   confirmation: string;
 };
 
+type Raised = {
+  name: string;
+  member: boolean;
+  goal_known: boolean;
+  first_level: number | null;
+  escalation_id: number | null;
+};
+
 /**
- * Records an escalation and queues its routing, in one short transaction: the request that raised it
- * is answered at once with its reference, and the worker sends it through the levels
- * (route-raised.ts), then tells the raiser who it went to. Everything a person can get wrong is
- * checked here, so a refused escalation is never stored.
+ * Records an escalation and queues its routing in one statement (it runs inside the Slack request,
+ * and each round trip there counts): the request that raised it is answered at once with its
+ * reference, and the worker sends it through the levels (route-raised.ts), then tells the raiser
+ * who it went to. Everything a person can get wrong is checked by the same statement, which stores
+ * nothing unless every check passes, so a refused escalation is never stored.
  */
 export async function raiseEscalation(
   deps: { unitOfWork: UnitOfWork; clock: Clock },
@@ -31,65 +39,55 @@ export async function raiseEscalation(
     throw new EscalationError('invalid_input', problem.message, problem.field);
   }
   const fields = parsed.data;
-  return deps.unitOfWork(async (work) => {
-    const now = deps.clock.now();
-    const ladders = fields.goalId ? ['', `goal:${fields.goalId}`] : [''];
-    // One round trip for every check: this runs inside the Slack request. Columns are written out
-    // qualified, as drizzle leaves them bare inside sql and the subqueries would read their own.
-    const [found] = await work.tx
-      .select({
-        name: relationships.name,
-        member: sql<boolean>`exists (select 1 from people p where p.relationship_id = relationships.id and p.id = ${input.raisedBy} and p.retired_at is null)`,
-        goalKnown: sql<boolean>`exists (select 1 from goals g where g.relationship_id = relationships.id and g.id = ${fields.goalId ?? ''} and g.retired_at is null)`,
-        firstLevel: sql<
-          number | null
-        >`(select min(l.position) from escalation_levels l where l.relationship_id = relationships.id and l.retired_at is null and l.ladder in ${ladders})`,
-      })
-      .from(relationships)
-      .where(and(eq(relationships.id, input.relationshipId), isNull(relationships.retiredAt)));
-    if (!found)
-      throw new EscalationError(
-        'unknown_relationship',
-        `There is no relationship "${input.relationshipId}".`,
-      );
-    if (!found.member)
-      throw new EscalationError('not_in_directory', `You are not a person of ${found.name}.`);
-    if (fields.goalId && !found.goalKnown)
-      throw new EscalationError('unknown_goal', `${found.name} has no goal "${fields.goalId}".`, 'goalId');
-    if (found.firstLevel === null) {
-      throw new EscalationError(
-        'no_escalation_plan',
-        `${found.name} has no escalation levels yet: ask your administrator to add them to the governance file.`,
-      );
-    }
-    const [escalation] = await work.tx
-      .insert(escalations)
-      .values({
-        relationshipId: input.relationshipId,
-        title: fields.title,
-        description: fields.description,
-        severity: fields.severity,
-        goalId: fields.goalId,
-        raisedBy: input.raisedBy,
-        level: found.firstLevel,
-        levelStartedAt: now,
-        createdAt: now,
-      })
-      .returning();
-    if (!escalation) throw new Error('escalation insert returned no row');
-    await work.scheduleTimer({
-      id: `escalation-route.${escalation.id}`,
-      name: ROUTE_TIMER,
-      dueAt: now,
-      relationshipId: escalation.relationshipId,
-      payload: { escalationId: escalation.id },
-      fresh: true,
-    });
-    const ref = reference(escalation.id);
-    return {
-      escalation,
-      reference: ref,
-      confirmation: `${ref} is raised. I will message you who it went to in a moment.`,
-    };
+  const now = deps.clock.now();
+  const ladders = fields.goalId ? ['', `goal:${fields.goalId}`] : [''];
+  const found = await deps.unitOfWork.oneStatement(async (db) => {
+    const { rows } = await db.execute<Raised>(sql`
+      WITH found AS (
+        SELECT r.name,
+          exists (SELECT 1 FROM people p WHERE p.relationship_id = r.id AND p.id = ${input.raisedBy}
+            AND p.retired_at IS NULL) AS member,
+          exists (SELECT 1 FROM goals g WHERE g.relationship_id = r.id AND g.id = ${fields.goalId ?? ''}
+            AND g.retired_at IS NULL) AS goal_known,
+          (SELECT min(l.position) FROM escalation_levels l WHERE l.relationship_id = r.id
+            AND l.retired_at IS NULL AND l.ladder = ANY(${sql.param(ladders)}::text[])) AS first_level
+        FROM relationships r WHERE r.id = ${input.relationshipId} AND r.retired_at IS NULL
+      ), raised AS (
+        INSERT INTO escalations (relationship_id, title, description, severity, goal_id, raised_by,
+          level, level_started_at, created_at)
+        SELECT ${input.relationshipId}, ${fields.title}, ${fields.description}, ${fields.severity},
+          ${fields.goalId ?? null}, ${input.raisedBy}, found.first_level, ${now}::timestamptz, ${now}::timestamptz
+        FROM found
+        WHERE found.member AND (found.goal_known OR ${fields.goalId ?? null}::text IS NULL)
+          AND found.first_level IS NOT NULL
+        RETURNING id, relationship_id
+      ), routed AS (
+        INSERT INTO timers (id, name, due_at, relationship_id, payload)
+        SELECT ${routeTimerId('')} || raised.id, ${ROUTE_TIMER}, ${now}::timestamptz, raised.relationship_id,
+          jsonb_build_object('escalationId', raised.id)
+        FROM raised
+      )
+      SELECT found.*, raised.id AS escalation_id FROM found LEFT JOIN raised ON true`);
+    const [row] = rows;
+    const timers = row?.escalation_id ? [{ id: routeTimerId(row.escalation_id), dueAt: now }] : [];
+    return { value: row, timers };
   });
+  if (!found)
+    throw new EscalationError('unknown_relationship', `There is no relationship "${input.relationshipId}".`);
+  if (!found.member) throw new EscalationError('not_in_directory', `You are not a person of ${found.name}.`);
+  if (fields.goalId && !found.goal_known)
+    throw new EscalationError('unknown_goal', `${found.name} has no goal "${fields.goalId}".`, 'goalId');
+  if (found.first_level === null || found.escalation_id === null) {
+    throw new EscalationError(
+      'no_escalation_plan',
+      `${found.name} has no escalation levels yet: ask your administrator to add them to the governance file.`,
+    );
+  }
+  const ref = reference(found.escalation_id);
+  return {
+    escalationId: found.escalation_id,
+    reference: ref,
+    title: fields.title,
+    confirmation: `${ref} is raised. I will message you who it went to in a moment.`,
+  };
 }

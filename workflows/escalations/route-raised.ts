@@ -18,6 +18,8 @@ import { levelName, nameOf, reference } from './escalation-notices';
 import { nextReachableLevel, routeLevel } from './route';
 
 export const ROUTE_TIMER = 'escalation.route';
+/** An escalation's routing timer: one per escalation, due when it is raised. */
+export const routeTimerId = (escalationId: number | string) => `escalation-route.${escalationId}`;
 
 /**
  * Sends a just-raised escalation to level 1, or to the first level above it with someone to decide:

@@ -1,0 +1,112 @@
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { eq, like } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { escalations } from '../../db/schema/escalations';
+import { timers } from '../../db/schema/jobs';
+import type { ScheduledTimer } from '../../workflows/core/unit-of-work';
+import { createUnitOfWork } from '../../workflows/core/unit-of-work';
+import { EscalationError, raiseEscalation } from '../../workflows/escalations/index';
+import { applyGovernanceText } from '../../workflows/governance/index';
+import { createTestDatabase, type TestDatabase } from '../support/database';
+
+const fixture = fileURLToPath(new URL('../fixtures/governance/escalations.yaml', import.meta.url));
+/** A relationship whose escalation plan is taken away below (the file requires one). */
+const quiet = `
+  - id: quiet
+    name: Quiet deal
+    client: Acme Corp
+    provider: Silent Ltd
+    timezone: UTC
+    people:
+      - { id: quinn, name: Quinn Quiet, side: client, slack: U0QUINN }
+    escalation:
+      executive: quinn
+      levels:
+        - { name: Only, approvers: [quinn], respond_within: 1h }
+`;
+
+describe('raising an escalation checks everything in the statement that stores it', () => {
+  let database: TestDatabase;
+  const mirrored: ScheduledTimer[] = [];
+  const deps = () => ({
+    clock: { now: () => new Date() },
+    unitOfWork: createUnitOfWork(database.db, {
+      timersScheduled: async (scheduled) => {
+        mirrored.push(...scheduled);
+      },
+      noticesQueued: async () => {},
+    }),
+  });
+  const refusal = (promise: Promise<unknown>) =>
+    promise.then(
+      () => undefined,
+      (error: unknown) => (error instanceof EscalationError ? error.code : error),
+    );
+  const stored = async () => (await database.db.select().from(escalations)).length;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    const text = `${await readFile(fixture, 'utf8')}${quiet}`;
+    await applyGovernanceText(database.db, text, { actor: 'test', source: 'escalations.yaml' });
+    await database.pool.query("UPDATE escalation_levels SET retired_at = now() WHERE relationship_id = 'quiet'");
+  });
+  afterAll(async () => {
+    await database?.drop();
+  });
+
+  it('stores the escalation at its first level with a routing timer due now, and mirrors the timer', async () => {
+    const raised = await raiseEscalation(deps(), {
+      relationshipId: 'acme',
+      raisedBy: 'alice',
+      title: 'Orders lost',
+      severity: 'high',
+    });
+    expect(raised.confirmation).toBe(
+      `${raised.reference} is raised. I will message you who it went to in a moment.`,
+    );
+    expect(raised.reference).toBe(`ESC-${raised.escalationId}`);
+    const [row] = await database.db.select().from(escalations).where(eq(escalations.id, raised.escalationId));
+    expect(row).toMatchObject({
+      relationshipId: 'acme',
+      title: 'Orders lost',
+      severity: 'high',
+      level: 1,
+      raisedBy: 'alice',
+    });
+    const [timer] = await database.db
+      .select()
+      .from(timers)
+      .where(like(timers.id, `%.${raised.escalationId}`));
+    expect(timer).toMatchObject({ name: 'escalation.route', payload: { escalationId: raised.escalationId } });
+    expect(mirrored.map((each) => each.id)).toContain(timer?.id);
+  });
+
+  it("starts on a goal's own ladder when the escalation is about that goal", async () => {
+    const raised = await raiseEscalation(deps(), {
+      relationshipId: 'acme',
+      raisedBy: 'alice',
+      title: 'Uptime slipping',
+      goalId: 'uptime',
+    });
+    const [row] = await database.db.select().from(escalations).where(eq(escalations.id, raised.escalationId));
+    expect(row).toMatchObject({ goalId: 'uptime', level: 1 });
+  });
+
+  it('refuses, storing nothing, what a person can get wrong', async () => {
+    const before = await stored();
+    const raise = (input: Partial<Parameters<typeof raiseEscalation>[1]>) =>
+      refusal(
+        raiseEscalation(deps(), { relationshipId: 'acme', raisedBy: 'alice', title: 'Refused', ...input }),
+      );
+    expect(await raise({ relationshipId: 'nowhere' })).toBe('unknown_relationship');
+    expect(await raise({ raisedBy: 'gina' })).toBe('not_in_directory');
+    expect(await raise({ goalId: 'speed' })).toBe('unknown_goal');
+    expect(await raise({ relationshipId: 'quiet', raisedBy: 'quinn' })).toBe('no_escalation_plan');
+    expect(await raise({ title: '' })).toBe('invalid_input');
+    expect(await stored()).toBe(before);
+    expect(await database.db.select().from(timers).where(like(timers.id, 'escalation-route.%'))).toHaveLength(
+      before,
+    );
+  });
+});
