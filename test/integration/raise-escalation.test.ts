@@ -49,7 +49,9 @@ describe('raising an escalation checks everything in the statement that stores i
     database = await createTestDatabase();
     const text = `${await readFile(fixture, 'utf8')}${quiet}`;
     await applyGovernanceText(database.db, text, { actor: 'test', source: 'escalations.yaml' });
-    await database.pool.query("UPDATE escalation_levels SET retired_at = now() WHERE relationship_id = 'quiet'");
+    await database.pool.query(
+      "UPDATE escalation_levels SET retired_at = now() WHERE relationship_id = 'quiet'",
+    );
   });
   afterAll(async () => {
     await database?.drop();
