@@ -30,6 +30,8 @@ export function createSlackEndpoint(
     receiver,
     clientOptions: { slackApiUrl: settings.apiUrl },
     logLevel: LogLevel.ERROR,
+    // No listener keeps conversation state: Bolt's store would only cost every request a lookup.
+    convoStore: false,
   });
   app.error(async (error) => logError(error));
   return {

@@ -4,6 +4,7 @@ import {
   chooseRelationship,
   findMemberships,
   type PlatformIdentity,
+  type RelationshipChoice,
 } from '../../workflows/core/directory';
 import {
   type Decision,
@@ -12,6 +13,7 @@ import {
   listEscalations,
   parseActionValue,
   raiseEscalation,
+  raiseEscalationAs,
   resolveEscalation,
   setAway,
   setBack,
@@ -58,16 +60,13 @@ export function registerSlackEscalations(app: App, deps: CommandDeps) {
           return await ack(private_(await setBack(deps, { actor })));
         case 'form':
         case 'raise': {
-          const choice = await chooseRelationship(deps.db, actor, command.channel_id);
+          let choice: RelationshipChoice;
+          if (parsed.kind === 'raise') {
+            const raised = await raiseEscalationAs(deps, actor, command.channel_id, { title: parsed.title });
+            if (raised.kind === 'raised') return await ack(private_(raised.confirmation));
+            choice = raised.choice;
+          } else choice = await chooseRelationship(deps.db, actor, command.channel_id);
           if (choice.kind === 'none') return await ack(private_(NOT_IN_DIRECTORY));
-          if (parsed.kind === 'raise' && choice.kind === 'one') {
-            const raised = await raiseEscalation(deps, {
-              relationshipId: choice.relationshipId,
-              raisedBy: choice.personId,
-              title: parsed.title,
-            });
-            return await ack(private_(raised.confirmation));
-          }
           // Slack gives 3 s to answer and the trigger id expires with them: acknowledge, then open.
           await ack();
           const options = choice.kind === 'one' ? [choice] : choice.options;

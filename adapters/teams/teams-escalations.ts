@@ -4,6 +4,7 @@ import {
   chooseRelationship,
   findMemberships,
   type PlatformIdentity,
+  type RelationshipChoice,
 } from '../../workflows/core/directory';
 import {
   type Decision,
@@ -14,6 +15,7 @@ import {
   parseActionValue,
   type RaiseFields,
   raiseEscalation,
+  raiseEscalationAs,
   resolveEscalation,
   setAway,
   setBack,
@@ -85,18 +87,11 @@ export async function answerEscalateCommand(
       case 'back':
         return { message: await setBack(deps, { actor: identity }) };
       case 'form':
+        return formFor(deps, actor, {});
       case 'raise': {
-        const choice = await chooseRelationship(deps.db, identity, actor.channel);
-        if (choice.kind === 'none') return { message: NOT_IN_DIRECTORY };
-        if (parsed.kind === 'raise' && choice.kind === 'one') {
-          const raised = await raiseEscalation(deps, {
-            relationshipId: choice.relationshipId,
-            raisedBy: choice.personId,
-            title: parsed.title,
-          });
-          return { message: raised.confirmation };
-        }
-        return formFor(deps, actor, { title: parsed.kind === 'raise' ? parsed.title : undefined });
+        const raised = await raiseEscalationAs(deps, identity, actor.channel, { title: parsed.title });
+        if (raised.kind === 'raised') return { message: raised.confirmation };
+        return formFor(deps, actor, { title: parsed.title }, undefined, raised.choice);
       }
     }
   } catch (error) {
@@ -110,8 +105,9 @@ async function formFor(
   actor: TeamsActor,
   values: RaiseFormValues,
   error?: { field: string; message: string },
+  known?: RelationshipChoice,
 ): Promise<Answer> {
-  const choice = await chooseRelationship(deps.db, actor.identity, actor.channel);
+  const choice = known ?? (await chooseRelationship(deps.db, actor.identity, actor.channel));
   if (choice.kind === 'none') return { message: NOT_IN_DIRECTORY };
   const options =
     choice.kind === 'one'

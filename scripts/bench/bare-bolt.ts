@@ -18,6 +18,8 @@ export async function startBareBolt(slackApiUrl: string) {
     receiver,
     clientOptions: { slackApiUrl },
     logLevel: LogLevel.ERROR,
+    // No listener keeps conversation state: Bolt's store would only cost every request a lookup.
+    convoStore: false,
   });
   app.command('/escalate', async ({ ack }) => {
     await ack();

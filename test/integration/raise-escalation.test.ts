@@ -6,7 +6,7 @@ import { escalations } from '../../db/schema/escalations';
 import { timers } from '../../db/schema/jobs';
 import type { ScheduledTimer } from '../../workflows/core/unit-of-work';
 import { createUnitOfWork } from '../../workflows/core/unit-of-work';
-import { EscalationError, raiseEscalation } from '../../workflows/escalations/index';
+import { EscalationError, raiseEscalation, raiseEscalationAs } from '../../workflows/escalations/index';
 import { applyGovernanceText } from '../../workflows/governance/index';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 
@@ -93,6 +93,30 @@ describe('raising an escalation checks everything in the statement that stores i
     });
     const [row] = await database.db.select().from(escalations).where(eq(escalations.id, raised.escalationId));
     expect(row).toMatchObject({ goalId: 'uptime', level: 1 });
+  });
+
+  it('chooses the relationship of a platform user in the statement that stores the escalation', async () => {
+    const as = (userId: string, channel?: string) =>
+      raiseEscalationAs({ ...deps(), db: database.db }, { platform: 'slack', userId }, channel, {
+        title: 'From chat',
+      });
+    const only = await as('U0GINA');
+    expect(only.kind === 'raised' && only.reference).toMatch(/^ESC-\d+$/);
+    const inChannel = await as('U0MIA', 'C0GOVERN');
+    if (inChannel.kind !== 'raised') throw new Error('Mia, in the acme channel, should have raised');
+    const [row] = await database.db
+      .select()
+      .from(escalations)
+      .where(eq(escalations.id, inChannel.escalationId));
+    expect(row).toMatchObject({ relationshipId: 'acme', raisedBy: 'mia' });
+
+    const before = await stored();
+    expect(await as('U0MIA', 'C0ELSEWHERE')).toMatchObject({
+      kind: 'choose',
+      choice: { kind: 'several', options: [{ relationshipId: 'acme' }, { relationshipId: 'fast' }] },
+    });
+    expect(await as('U0STRANGER')).toEqual({ kind: 'choose', choice: { kind: 'none' } });
+    expect(await stored()).toBe(before);
   });
 
   it('refuses, storing nothing, what a person can get wrong', async () => {

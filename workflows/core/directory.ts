@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, isNull } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNull, type SQL, sql } from 'drizzle-orm';
 import type { Executor } from '../../db/client';
 import { escalationLevels, people, relationships, roles } from '../../db/schema/directory';
 import { goals } from '../../db/schema/goals';
@@ -108,37 +108,46 @@ export type RelationshipChoice =
   | { kind: 'several'; options: { relationshipId: string; personId: string; name: string }[] };
 
 /**
- * Which relationship a command is about: the one whose governance channel it was typed in, else
- * the person's only relationship; with several, the person is asked.
+ * The relationships a platform user is a person of, as a query a statement can build on (raising an
+ * escalation chooses its relationship and stores it in one round trip). `chosen` marks the one a
+ * command is about: the person's only relationship, else the one whose governance channel it was
+ * typed in; with several and none chosen, the person is asked.
  */
+export function membershipsQuery(identity: PlatformIdentity, channel: string | undefined): SQL {
+  const column = identity.platform === 'slack' ? sql`p.slack_user_id` : sql`p.teams_aad_object_id`;
+  const value = identity.platform === 'slack' ? identity.userId : identity.aadObjectId;
+  const inChannel = sql`coalesce(r.slack_channel = ${channel ?? null} OR r.teams_channel = ${channel ?? null}, false)`;
+  return sql`SELECT m.relationship_id, m.person_id, m.name,
+      (m.total = 1 OR (m.in_channel AND m.channel_rank = 1)) AS chosen
+    FROM (
+      SELECT p.relationship_id, p.id AS person_id, r.name, ${inChannel} AS in_channel,
+        count(*) OVER () AS total,
+        row_number() OVER (PARTITION BY ${inChannel} ORDER BY p.relationship_id) AS channel_rank
+      FROM people p JOIN relationships r ON r.id = p.relationship_id
+      WHERE ${column} = ${value} AND p.retired_at IS NULL AND r.retired_at IS NULL
+    ) m`;
+}
+
+type MembershipRow = { relationship_id: string; person_id: string; name: string; chosen: boolean };
+
+/** Which relationship a command is about (see membershipsQuery), in one round trip. */
 export async function chooseRelationship(
   db: Executor,
   identity: PlatformIdentity,
   channel?: string,
 ): Promise<RelationshipChoice> {
-  const memberships = await findMemberships(db, identity);
-  if (memberships.length === 0) return { kind: 'none' };
-  if (memberships.length === 1 && memberships[0]) return { kind: 'one', ...memberships[0] };
-  const named = await db
-    .select({
-      id: relationships.id,
-      name: relationships.name,
-      slack: relationships.slackChannel,
-      teams: relationships.teamsChannel,
-    })
-    .from(relationships)
-    .where(isNull(relationships.retiredAt));
-  const byId = new Map(named.map((row) => [row.id, row]));
-  const inChannel = memberships.find((membership) => {
-    const row = byId.get(membership.relationshipId);
-    return channel !== undefined && (row?.slack === channel || row?.teams === channel);
-  });
-  if (inChannel) return { kind: 'one', ...inChannel };
+  const { rows } = await db.execute<MembershipRow>(
+    sql`${membershipsQuery(identity, channel)} ORDER BY m.relationship_id`,
+  );
+  if (rows.length === 0) return { kind: 'none' };
+  const chosen = rows.find((row) => row.chosen);
+  if (chosen) return { kind: 'one', relationshipId: chosen.relationship_id, personId: chosen.person_id };
   return {
     kind: 'several',
-    options: memberships.map((membership) => ({
-      ...membership,
-      name: byId.get(membership.relationshipId)?.name ?? membership.relationshipId,
+    options: rows.map((row) => ({
+      relationshipId: row.relationship_id,
+      personId: row.person_id,
+      name: row.name,
     })),
   };
 }

@@ -1,5 +1,12 @@
-import { sql } from 'drizzle-orm';
+import { type SQL, sql } from 'drizzle-orm';
+import type { Executor } from '../../db/client';
 import type { Clock } from '../core/clock';
+import {
+  chooseRelationship,
+  membershipsQuery,
+  type PlatformIdentity,
+  type RelationshipChoice,
+} from '../core/directory';
 import type { UnitOfWork } from '../core/unit-of-work';
 import { EscalationError } from './escalation-errors';
 import { firstProblem, type RaiseFields, raiseFields } from './escalation-input';
@@ -15,12 +22,15 @@ export type RaiseResult = {
 };
 
 type Raised = {
+  relationship_id: string;
   name: string;
   member: boolean;
   goal_known: boolean;
   first_level: number | null;
   escalation_id: number | null;
 };
+
+type RaiseInput = RaiseFields & { relationshipId: string; raisedBy: string };
 
 /**
  * Records an escalation and queues its routing in one statement (it runs inside the Slack request,
@@ -31,49 +41,88 @@ type Raised = {
  */
 export async function raiseEscalation(
   deps: { unitOfWork: UnitOfWork; clock: Clock },
-  input: RaiseFields & { relationshipId: string; raisedBy: string },
+  input: RaiseInput,
 ): Promise<RaiseResult> {
+  const fields = validated(input);
+  const target = sql`SELECT ${input.relationshipId}::text AS relationship_id, ${input.raisedBy}::text AS person_id`;
+  const found = await raiseWith(deps, target, fields);
+  if (!found)
+    throw new EscalationError('unknown_relationship', `There is no relationship "${input.relationshipId}".`);
+  return raised(found, fields);
+}
+
+/**
+ * `/escalate <title>` from a platform user: the relationship is chosen (chooseRelationship's rule)
+ * by the same statement that stores the escalation, so the common case costs one round trip. When
+ * none is chosen, the choice says why: not in the directory, or several to pick from.
+ */
+export async function raiseEscalationAs(
+  deps: { db: Executor; unitOfWork: UnitOfWork; clock: Clock },
+  identity: PlatformIdentity,
+  channel: string | undefined,
+  input: RaiseFields,
+): Promise<({ kind: 'raised' } & RaiseResult) | { kind: 'choose'; choice: RelationshipChoice }> {
+  const fields = validated(input);
+  const target = sql`SELECT relationship_id, person_id FROM (${membershipsQuery(identity, channel)}) chosen
+    WHERE chosen.chosen`;
+  const found = await raiseWith(deps, target, fields);
+  if (!found) return { kind: 'choose', choice: await chooseRelationship(deps.db, identity, channel) };
+  return { kind: 'raised', ...raised(found, fields) };
+}
+
+function validated(input: RaiseFields) {
   const parsed = raiseFields.safeParse(input);
-  if (!parsed.success) {
-    const problem = firstProblem(parsed.error);
-    throw new EscalationError('invalid_input', problem.message, problem.field);
-  }
-  const fields = parsed.data;
+  if (parsed.success) return parsed.data;
+  const problem = firstProblem(parsed.error);
+  throw new EscalationError('invalid_input', problem.message, problem.field);
+}
+
+/** `target` names the relationship and the person raising (one row, or none when there is none). */
+async function raiseWith(
+  deps: { unitOfWork: UnitOfWork; clock: Clock },
+  target: SQL,
+  fields: ReturnType<typeof validated>,
+): Promise<Raised | undefined> {
   const now = deps.clock.now();
   const ladders = fields.goalId ? ['', `goal:${fields.goalId}`] : [''];
-  const found = await deps.unitOfWork.oneStatement(async (db) => {
+  return deps.unitOfWork.oneStatement(async (db) => {
     const { rows } = await db.execute<Raised>(sql`
-      WITH found AS (
-        SELECT r.name,
-          exists (SELECT 1 FROM people p WHERE p.relationship_id = r.id AND p.id = ${input.raisedBy}
+      WITH target AS (${target}), found AS (
+        SELECT r.id AS relationship_id, r.name, t.person_id,
+          exists (SELECT 1 FROM people p WHERE p.relationship_id = r.id AND p.id = t.person_id
             AND p.retired_at IS NULL) AS member,
           exists (SELECT 1 FROM goals g WHERE g.relationship_id = r.id AND g.id = ${fields.goalId ?? ''}
             AND g.retired_at IS NULL) AS goal_known,
           (SELECT min(l.position) FROM escalation_levels l WHERE l.relationship_id = r.id
             AND l.retired_at IS NULL AND l.ladder = ANY(${sql.param(ladders)}::text[])) AS first_level
-        FROM relationships r WHERE r.id = ${input.relationshipId} AND r.retired_at IS NULL
+        FROM target t JOIN relationships r ON r.id = t.relationship_id AND r.retired_at IS NULL
       ), raised AS (
         INSERT INTO escalations (relationship_id, title, description, severity, goal_id, raised_by,
           level, level_started_at, created_at)
-        SELECT ${input.relationshipId}, ${fields.title}, ${fields.description}, ${fields.severity},
-          ${fields.goalId ?? null}, ${input.raisedBy}, found.first_level, ${now}::timestamptz, ${now}::timestamptz
+        SELECT found.relationship_id, ${fields.title}, ${fields.description}, ${fields.severity},
+          ${fields.goalId ?? null}, found.person_id, found.first_level, ${now}::timestamptz,
+          ${now}::timestamptz
         FROM found
         WHERE found.member AND (found.goal_known OR ${fields.goalId ?? null}::text IS NULL)
           AND found.first_level IS NOT NULL
         RETURNING id, relationship_id
       ), routed AS (
         INSERT INTO timers (id, name, due_at, relationship_id, payload)
-        SELECT ${routeTimerId('')} || raised.id, ${ROUTE_TIMER}, ${now}::timestamptz, raised.relationship_id,
-          jsonb_build_object('escalationId', raised.id)
+        SELECT ${routeTimerId('')} || raised.id, ${ROUTE_TIMER}, ${now}::timestamptz,
+          raised.relationship_id, jsonb_build_object('escalationId', raised.id)
         FROM raised
       )
-      SELECT found.*, raised.id AS escalation_id FROM found LEFT JOIN raised ON true`);
+      SELECT found.relationship_id, found.name, found.member, found.goal_known, found.first_level,
+        raised.id AS escalation_id
+      FROM found LEFT JOIN raised ON true`);
     const [row] = rows;
     const timers = row?.escalation_id ? [{ id: routeTimerId(row.escalation_id), dueAt: now }] : [];
     return { value: row, timers };
   });
-  if (!found)
-    throw new EscalationError('unknown_relationship', `There is no relationship "${input.relationshipId}".`);
+}
+
+/** The answer to a raise the statement stored, or why it stored nothing. */
+function raised(found: Raised, fields: ReturnType<typeof validated>): RaiseResult {
   if (!found.member) throw new EscalationError('not_in_directory', `You are not a person of ${found.name}.`);
   if (fields.goalId && !found.goal_known)
     throw new EscalationError('unknown_goal', `${found.name} has no goal "${fields.goalId}".`, 'goalId');
