@@ -1,8 +1,11 @@
+import { createHash } from 'node:crypto';
+import type { SQL } from 'drizzle-orm';
 import { drizzle, type NodePgDatabase } from 'drizzle-orm/node-postgres';
+import { PgDialect } from 'drizzle-orm/pg-core';
 import pg from 'pg';
 import * as schema from './schema/index';
 
-export type Database = NodePgDatabase<typeof schema>;
+export type Database = NodePgDatabase<typeof schema> & { $client: pg.Pool };
 export type Transaction = Parameters<Parameters<Database['transaction']>[0]>[0];
 /** Either the database or an open transaction: use cases accept both. */
 export type Executor = Database | Transaction;
@@ -15,4 +18,18 @@ export function connectDatabase(url: string, options: { max?: number } = {}): Da
   pool.on('error', () => {});
   const db = drizzle(pool, { schema });
   return { db, pool, close: () => pool.end() };
+}
+
+const dialect = new PgDialect();
+
+/**
+ * Runs `query` as a named prepared statement, so each connection parses and plans it once rather
+ * than on every call: for the statements a person waits on (raising an escalation inside Slack's
+ * request). The name is taken from the text, so one text is one statement on each connection.
+ */
+export async function executePrepared<T>(db: Database, query: SQL): Promise<T[]> {
+  const { sql: text, params } = dialect.sqlToQuery(query);
+  const name = `accord_${createHash('sha1').update(text).digest('hex').slice(0, 20)}`;
+  const result = await db.$client.query({ name, text, values: params });
+  return result.rows as T[];
 }

@@ -1,5 +1,5 @@
 import { type SQL, sql } from 'drizzle-orm';
-import type { Executor } from '../../db/client';
+import { type Executor, executePrepared } from '../../db/client';
 import type { Clock } from '../core/clock';
 import {
   chooseRelationship,
@@ -86,7 +86,9 @@ async function raiseWith(
   const now = deps.clock.now();
   const ladders = fields.goalId ? ['', `goal:${fields.goalId}`] : [''];
   return deps.unitOfWork.oneStatement(async (db) => {
-    const { rows } = await db.execute<Raised>(sql`
+    const rows = await executePrepared<Raised>(
+      db,
+      sql`
       WITH target AS (${target}), found AS (
         SELECT r.id AS relationship_id, r.name, t.person_id,
           exists (SELECT 1 FROM people p WHERE p.relationship_id = r.id AND p.id = t.person_id
@@ -114,7 +116,8 @@ async function raiseWith(
       )
       SELECT found.relationship_id, found.name, found.member, found.goal_known, found.first_level,
         raised.id AS escalation_id
-      FROM found LEFT JOIN raised ON true`);
+      FROM found LEFT JOIN raised ON true`,
+    );
     const [row] = rows;
     const timers = row?.escalation_id ? [{ id: routeTimerId(row.escalation_id), dueAt: now }] : [];
     return { value: row, timers };
