@@ -1,5 +1,5 @@
-import { and, eq, gt, inArray, isNull, lt, or, type SQL, sql } from 'drizzle-orm';
-import type { Database } from '../../db/client';
+import { and, eq, gt, inArray, isNull, lt, or, sql } from 'drizzle-orm';
+import { type Database, executePrepared } from '../../db/client';
 import { auditEvents } from '../../db/schema/audit';
 import { outbox, type Recipient } from '../../db/schema/jobs';
 import type { Clock } from './clock';
@@ -39,7 +39,7 @@ export async function deliverNotice(
   outboxId: number,
   options: DeliveryOptions & { lastAttempt?: boolean } = {},
 ): Promise<DeliveryOutcome> {
-  const [row] = await claim(db, clock, eq(outbox.id, outboxId));
+  const [row] = await claim(db, clock, [outboxId], 'any');
   if (!row) return 'not_pending';
   try {
     if (row.updateOf === null) {
@@ -106,7 +106,7 @@ export async function deliverNoticesNow(
   outboxIds: number[],
   options: DeliveryOptions,
 ): Promise<{ outcomes: DeliveryOutcome[]; leftToQueue: LeftToQueue[] }> {
-  const rows = await claim(db, clock, and(inArray(outbox.id, outboxIds), isNull(outbox.updateOf)));
+  const rows = await claim(db, clock, outboxIds, 'new');
   const claimed = new Set(rows.map((row) => row.id));
   const leftToQueue: LeftToQueue[] = outboxIds
     .filter((id) => !claimed.has(id))
@@ -168,20 +168,26 @@ type OutboxRow = typeof outbox.$inferSelect;
  * senders handed the same row cannot both send it, and one that died mid-send leaves it to be
  * taken again once the lease runs out. No transaction stays open while the platform is called.
  */
-function claim(db: Database, clock: Clock, where: SQL | undefined): Promise<OutboxRow[]> {
+function claim(db: Database, clock: Clock, ids: number[], only: 'any' | 'new'): Promise<OutboxRow[]> {
   const now = clock.now();
-  return db
-    .update(outbox)
-    .set({ claimedUntil: new Date(now.getTime() + CLAIM_LEASE_MS) })
-    .where(
-      and(
-        where,
-        isNull(outbox.sentAt),
-        isNull(outbox.failedAt),
-        or(isNull(outbox.claimedUntil), lt(outbox.claimedUntil, now)),
-      ),
-    )
-    .returning();
+  return (
+    db
+      .update(outbox)
+      .set({ claimedUntil: sql`${sql.placeholder('until')}::timestamptz` })
+      .where(
+        and(
+          sql`${outbox.id} = ANY(${sql.placeholder('ids')}::bigint[])`,
+          only === 'new' ? isNull(outbox.updateOf) : undefined,
+          isNull(outbox.sentAt),
+          isNull(outbox.failedAt),
+          or(isNull(outbox.claimedUntil), lt(outbox.claimedUntil, sql.placeholder('now'))),
+        ),
+      )
+      .returning()
+      // Prepared: every message is claimed, a few hundred times a second in a burst of reminders.
+      .prepare(`outbox_claim_${only}`)
+      .execute({ ids, now, until: new Date(now.getTime() + CLAIM_LEASE_MS) })
+  );
 }
 
 async function sendNew(chat: ChatPort, options: DeliveryOptions, row: OutboxRow) {
@@ -203,13 +209,16 @@ function pausingOn(options: DeliveryOptions, error: unknown): unknown {
 async function markSent(db: Database, clock: Clock, sent: { id: number; messageId: string | null }[]) {
   if (sent.length === 0) return;
   // sql.param: one array parameter each (a bare array would be spread into a list of them).
-  await db.execute(sql`
+  await executePrepared(
+    db,
+    sql`
     UPDATE outbox SET sent_at = ${clock.now()}, platform_message_id = sent.message_id,
       claimed_until = NULL, attempts = outbox.attempts + 1
     FROM unnest(${sql.param(sent.map((each) => each.id))}::bigint[],
       ${sql.param(sent.map((each) => each.messageId))}::text[])
       AS sent(id, message_id)
-    WHERE outbox.id = sent.id`);
+    WHERE outbox.id = sent.id`,
+  );
 }
 
 /** A failed try that may be retried: counted, and the row let go for the retry to claim. */

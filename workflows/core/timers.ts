@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, isNull, lte, ne, sql } from 'drizzle-orm';
+import { and, asc, eq, isNull, lte, ne, sql } from 'drizzle-orm';
 import type { Database } from '../../db/client';
 import { timers } from '../../db/schema/jobs';
 import type { Clock } from './clock';
@@ -49,8 +49,11 @@ export async function fireTimer(
   const [pending] = await db
     .select({ id: timers.id })
     .from(timers)
-    .where(and(eq(timers.id, timerId), isNull(timers.firedAt), isNull(timers.cancelledAt)))
-    .for('update', { skipLocked: true });
+    .where(and(eq(timers.id, sql.placeholder('id')), isNull(timers.firedAt), isNull(timers.cancelledAt)))
+    .for('update', { skipLocked: true })
+    // Prepared: a burst runs these a few thousand times a second, and planning each one showed.
+    .prepare('timer_pending')
+    .execute({ id: timerId });
   if (!pending) return { outcome: 'not_pending', fired: 0 };
   try {
     return await fireInTransaction(unitOfWork, handlers, clock, timerId, batch);
@@ -91,9 +94,11 @@ async function fireInTransaction(
     const [timer] = await work.tx
       .select()
       .from(timers)
-      .where(and(eq(timers.id, timerId), isNull(timers.firedAt), isNull(timers.cancelledAt)))
+      .where(and(eq(timers.id, sql.placeholder('id')), isNull(timers.firedAt), isNull(timers.cancelledAt)))
       // Held by another worker's batch: it fires it, or hands it back if that batch fails.
-      .for('update', { skipLocked: true });
+      .for('update', { skipLocked: true })
+      .prepare('timer_take')
+      .execute({ id: timerId });
     if (!timer) return { outcome: 'not_pending', fired: 0 };
     const now = clock.now();
     if (timer.dueAt.getTime() > now.getTime()) return { outcome: 'not_due', fired: 0 };
@@ -106,17 +111,19 @@ async function fireInTransaction(
             .from(timers)
             .where(
               and(
-                eq(timers.name, timer.name),
-                ne(timers.id, timer.id),
+                eq(timers.name, sql.placeholder('name')),
+                ne(timers.id, sql.placeholder('id')),
                 eq(timers.failures, 0),
                 isNull(timers.firedAt),
                 isNull(timers.cancelledAt),
-                lte(timers.dueAt, now),
+                lte(timers.dueAt, sql.placeholder('now')),
               ),
             )
             .orderBy(asc(timers.dueAt))
-            .limit(batch - 1)
+            .limit(sql.placeholder('limit'))
             .for('update', { skipLocked: true })
+            .prepare('timer_take_due')
+            .execute({ name: timer.name, id: timer.id, now, limit: batch - 1 })
         : [];
     const due = [timer, ...others];
     for (const each of due) {
@@ -128,13 +135,10 @@ async function fireInTransaction(
     }
     await work.tx
       .update(timers)
-      .set({ firedAt: now })
-      .where(
-        inArray(
-          timers.id,
-          due.map((each) => each.id),
-        ),
-      );
+      .set({ firedAt: sql`${sql.placeholder('now')}::timestamptz` })
+      .where(sql`${timers.id} = ANY(${sql.placeholder('ids')}::text[])`)
+      .prepare('timer_mark_fired')
+      .execute({ now, ids: due.map((each) => each.id) });
     return { outcome: 'fired', fired: due.length };
   });
 }

@@ -24,7 +24,16 @@ export type DirectoryOf = (relationshipId: string) => Promise<RelationshipDirect
 
 /** An occurrence with everything needed to act on it; undefined when any part of it is gone. */
 export function loadOccurrence(db: Executor, occurrenceId: number, lock = false) {
-  return readOccurrence(db, eq(reviewOccurrences.id, occurrenceId), lock, (id) => loadDirectory(db, id));
+  return readOccurrence(
+    db,
+    {
+      name: 'review_occurrence',
+      where: eq(reviewOccurrences.id, sql.placeholder('id')),
+      values: { id: occurrenceId },
+    },
+    lock,
+    (id) => loadDirectory(db, id),
+  );
 }
 
 /**
@@ -36,13 +45,16 @@ export function lockOccurrenceAt(
   ref: { relationshipId: string; seriesId: string; startsAt: Date },
   directoryOf: DirectoryOf,
 ) {
-  const at = and(
-    eq(reviewOccurrences.relationshipId, ref.relationshipId),
-    eq(reviewOccurrences.seriesId, ref.seriesId),
-    eq(reviewOccurrences.startsAt, ref.startsAt),
+  const where = and(
+    eq(reviewOccurrences.relationshipId, sql.placeholder('relationshipId')),
+    eq(reviewOccurrences.seriesId, sql.placeholder('seriesId')),
+    eq(reviewOccurrences.startsAt, sql.placeholder('startsAt')),
   );
-  return readOccurrence(db, at, true, directoryOf);
+  return readOccurrence(db, { name: 'review_occurrence_at', where, values: ref }, true, directoryOf);
 }
+
+/** Which occurrence to read, as a prepared statement: a burst of reminders reads one each. */
+type OccurrenceWhere = { name: string; where: SQL | undefined; values: Record<string, unknown> };
 
 /**
  * The occurrence, its series and the people its attendee roles name, in one round trip (a burst of
@@ -50,7 +62,7 @@ export function lockOccurrenceAt(
  */
 async function readOccurrence(
   db: Executor,
-  where: SQL | undefined,
+  { name, where, values }: OccurrenceWhere,
   lock: boolean,
   directoryOf: DirectoryOf,
 ): Promise<ReviewContext | undefined> {
@@ -72,7 +84,9 @@ async function readOccurrence(
       ),
     )
     .where(where);
-  const [row] = lock ? await query.for('update', { of: reviewOccurrences }) : await query;
+  const [row] = lock
+    ? await query.for('update', { of: reviewOccurrences }).prepare(`${name}_locked`).execute(values)
+    : await query.prepare(name).execute(values);
   const directory = row && (await directoryOf(row.occurrence.relationshipId));
   if (!row || !directory) return undefined;
   const attendees = attendeesFrom(row.series, directory, row.listed);
