@@ -9,7 +9,8 @@
  * Needs Postgres on 127.0.0.1:5432 and Redis on 127.0.0.1:6379, as the tests do.
  *
  *   BENCH_RATES=100,500,1000  BENCH_SECONDS=5  BENCH_WARMUP_SECONDS=1  BENCH_DRAIN_SECONDS=30
- *   BENCH_ONLY=escalate|reminders  BENCH_REMINDERS=10000 (and the others in bench/reminders/index.ts)
+ *   BENCH_ONLY=escalate|reminders  BENCH_DELIVERY_RATE_LIMIT (the bots' DELIVERY_RATE_LIMIT)
+ *   BENCH_REMINDERS=10000 (and the others in bench/reminders/index.ts)
  */
 import { cpus } from 'node:os';
 import { performance } from 'node:perf_hooks';
@@ -18,7 +19,7 @@ import { startBareBolt } from './bench/bare-bolt';
 import { captureConsole } from './bench/console-capture';
 import { forkGenerator } from './bench/generator';
 import type { RunParams, StepResult } from './bench/protocol';
-import { reminderSettings, runRemindersBench } from './bench/reminders/index';
+import { benchDeliveryRateLimit, reminderSettings, runRemindersBench } from './bench/reminders/index';
 import { ackTable, dmTable, type Step, verdict } from './bench/report';
 
 type Target = { url: string; close: () => Promise<void> };
@@ -39,6 +40,7 @@ if (only !== undefined && !sections.includes(only as (typeof sections)[number]))
   throw new Error(`BENCH_ONLY must be one of ${sections.join(', ')}`);
 }
 const reminders = only === 'escalate' ? undefined : reminderSettings();
+const deliveryRateLimit = benchDeliveryRateLimit();
 const rates = (process.env.BENCH_RATES ?? '100,500,1000').split(',').map((rate) => {
   const value = Number(rate.trim());
   if (!Number.isInteger(value) || value <= 0) throw new Error(`BENCH_RATES: "${rate}" is not a rate`);
@@ -78,7 +80,8 @@ async function escalateSection() {
   console.log(
     `Accord /escalate benchmark: Node ${process.version}, ${cpus().length} CPUs; open loop, ${seconds} s per ` +
       `rate after ${warmupSeconds} s of /escalate list; DM drain bound ${drainSeconds} s; Accord runs as a ROLE=web\n` +
-      `instance and a ROLE=worker process at nice ${WORKER_NICENESS}\n`,
+      `instance and a ROLE=worker process at nice ${WORKER_NICENESS}; its DELIVERY_RATE_LIMIT: ` +
+      `${deliveryRateLimit ?? 'the default (200 a second)'}; each raise sends 5 messages\n`,
   );
   const steps: Step[] = [];
   const botLogs: string[] = [];
@@ -90,7 +93,7 @@ async function escalateSection() {
         const result =
           impl === 'bare-bolt'
             ? await measure(rate, startBareBolt, false)
-            : await measure(rate, startBenchAccord, true);
+            : await measure(rate, (apiUrl) => startBenchAccord(apiUrl, deliveryRateLimit), true);
         steps.push({ rate, impl, result });
       } finally {
         for (const [line, count] of captured.restore())

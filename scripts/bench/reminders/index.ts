@@ -49,6 +49,11 @@ export type ReminderSettings = {
   deliveryRateLimit: number | undefined;
 };
 
+/** The bots' DELIVERY_RATE_LIMIT, in both sections of the bench; unset: their default. */
+export function benchDeliveryRateLimit(): number | undefined {
+  return process.env.BENCH_DELIVERY_RATE_LIMIT ? numberFrom('BENCH_DELIVERY_RATE_LIMIT', 200) : undefined;
+}
+
 /** Read (and checked) before any section runs, so a typo fails at once. */
 export function reminderSettings(): ReminderSettings {
   const count = Math.round(numberFrom('BENCH_REMINDERS', 10_000));
@@ -57,9 +62,7 @@ export function reminderSettings(): ReminderSettings {
     windowMs: numberFrom('BENCH_REMINDER_WINDOW_SECONDS', 60) * 1000,
     drainMs: numberFrom('BENCH_REMINDER_DRAIN_SECONDS', 120) * 1000,
     leadMs: numberFrom('BENCH_REMINDER_LEAD_SECONDS', defaultLeadSeconds(count)) * 1000,
-    deliveryRateLimit: process.env.BENCH_DELIVERY_RATE_LIMIT
-      ? numberFrom('BENCH_DELIVERY_RATE_LIMIT', 200)
-      : undefined,
+    deliveryRateLimit: benchDeliveryRateLimit(),
   };
 }
 
