@@ -14,8 +14,10 @@ export async function openDatabase(
 ): Promise<OpenDatabase> {
   const embedded = options.databaseUrl ? undefined : await startEmbeddedPostgres(options.dataDir, log);
   const url = options.databaseUrl ?? (embedded?.url as string);
-  // Room for the workers' concurrent jobs (10 timer, 20 delivery) beside the web requests.
-  const handle = connectDatabase(url, { max: 20 });
+  // Room for the workers' concurrent jobs (10 timer, 20 delivery) beside the web requests. Kept
+  // open when idle: a burst after a quiet spell (reminders due at the hour) would otherwise start
+  // on new server backends, whose caches and prepared statements are all cold.
+  const handle = connectDatabase(url, { max: 20, keepIdle: true });
   try {
     await migrateDatabase(handle.db);
   } catch (error) {

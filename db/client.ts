@@ -12,8 +12,16 @@ export type Executor = Database | Transaction;
 
 export type DatabaseHandle = { db: Database; pool: pg.Pool; close: () => Promise<void> };
 
-export function connectDatabase(url: string, options: { max?: number } = {}): DatabaseHandle {
-  const pool = new pg.Pool({ connectionString: url, max: options.max ?? 10 });
+export function connectDatabase(
+  url: string,
+  options: { max?: number; keepIdle?: boolean } = {},
+): DatabaseHandle {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: options.max ?? 10,
+    // 0: idle connections are never closed (pg's default closes them after 10 s).
+    ...(options.keepIdle ? { idleTimeoutMillis: 0 } : {}),
+  });
   // An idle client that loses its server must not crash the process; the next query reports it.
   pool.on('error', () => {});
   const db = drizzle(pool, { schema });
