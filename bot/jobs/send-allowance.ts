@@ -4,7 +4,7 @@ import type { SendAllowance } from '../../workflows/core/ports';
 /** What one try at taking gives: how many sends are allowed now, or how long to wait for more. */
 type Grant = { granted: number; waitMs: number };
 
-/** Up to `perWindow` sends in each window of `windowMs`; waits out full windows and pauses. */
+/** Takes by asking for a grant until one comes, sleeping as long as each refusal says. */
 function allowanceFrom(grant: (wanted: number) => Promise<Grant>, pause: (ms: number) => Promise<void>) {
   return {
     take: async (wanted: number) => {
@@ -36,22 +36,32 @@ redis.call('PEXPIRE', key, windowMs * 2)
 return {granted, 0}
 `;
 
+type WithTake = Redis & {
+  accordTakeAllowance: (
+    key: string,
+    wanted: number,
+    perWindow: number,
+    windowMs: number,
+  ) => Promise<[number, number]>;
+};
+
 /** Shared by every process using the same Redis and key. */
 export function redisSendAllowance(
   redis: Redis,
   key: string,
   limit: { perWindow: number; windowMs: number },
 ): SendAllowance {
+  // A defined command runs by the script's hash (EVALSHA), not by sending the script every time.
+  redis.defineCommand('accordTakeAllowance', { numberOfKeys: 1, lua: TAKE_SCRIPT });
+  const withTake = redis as WithTake;
   return allowanceFrom(
     async (wanted) => {
-      const [granted, waitMs] = (await redis.eval(
-        TAKE_SCRIPT,
-        1,
+      const [granted, waitMs] = await withTake.accordTakeAllowance(
         key,
         wanted,
         limit.perWindow,
         limit.windowMs,
-      )) as [number, number];
+      );
       return { granted, waitMs };
     },
     async (ms) => {

@@ -119,6 +119,8 @@ export async function runRemindersBench(settings: ReminderSettings): Promise<voi
       'due in the bucket whose DM arrived (ms); the last 5 columns: maxima sampled every 0.5 s',
   );
   console.log(timelineTable(accord));
+  console.log('\nthe first 10 s (accord), second by second: the same columns');
+  console.log(timelineTable(accord, 1000, 10));
   const samples = accord.sampling.samples.length;
   console.log(
     `\n${topStatements('postgres statements waiting on a lock', accord.sampling.waiting, samples)}`,

@@ -77,14 +77,20 @@ export function stageTable(accord: AccordResult): string {
   );
 }
 
-/** Ten-second buckets from the first due instant: what came due, what happened, what stood in the way. */
-export function timelineTable(accord: AccordResult): string {
+/**
+ * Buckets (ten seconds unless told) from the first due instant: what came due, what happened, what
+ * stood in the way. `buckets` stops early (the first seconds, one by one, show a cold start).
+ */
+export function timelineTable(accord: AccordResult, bucketMs = BUCKET_MS, buckets = Infinity): string {
   const { plan } = accord;
   const start = plan.firstDueAt;
-  const bucketOf = (at: number) => Math.floor((at - start) / BUCKET_MS);
-  const last = [...accord.firedAt, ...accord.posts.map((post) => post.at)].reduce(
-    (latest, at) => Math.max(latest, bucketOf(at)),
-    bucketOf(dueAt(plan, plan.count - 1)),
+  const bucketOf = (at: number) => Math.floor((at - start) / bucketMs);
+  const last = Math.min(
+    buckets - 1,
+    [...accord.firedAt, ...accord.posts.map((post) => post.at)].reduce(
+      (latest, at) => Math.max(latest, bucketOf(at)),
+      bucketOf(dueAt(plan, plan.count - 1)),
+    ),
   );
   const rows: string[][] = [];
   for (let b = 0; b <= last; b++) {
@@ -98,7 +104,7 @@ export function timelineTable(accord: AccordResult): string {
     const max = (pick: (s: (typeof samples)[number]) => number) =>
       samples.length ? String(Math.round(Math.max(...samples.map(pick)))) : '-';
     rows.push([
-      `${(b * BUCKET_MS) / 1000}..${((b + 1) * BUCKET_MS) / 1000}`,
+      `${(b * bucketMs) / 1000}..${((b + 1) * bucketMs) / 1000}`,
       String(due),
       String(accord.firedAt.filter(inBucket).length),
       String(dms),
