@@ -26,6 +26,7 @@ const slackEntry = fileURLToPath(new URL('./slack-process.ts', import.meta.url))
 export type AccordOptions = {
   redisUrl: string;
   count: number;
+  warmup: number;
   windowMs: number;
   /** From launching the bots to the first due instant: time to apply the file and set the timers. */
   leadMs: number;
@@ -57,7 +58,7 @@ export type AccordResult = {
 };
 
 export async function runAccordReminders(options: AccordOptions): Promise<AccordResult> {
-  const { redisUrl, count, windowMs, leadMs, drainMs } = options;
+  const { redisUrl, count, windowMs, leadMs, drainMs, warmup } = options;
   await flush(redisUrl);
   const cleanups: (() => Promise<unknown>)[] = [() => flush(redisUrl)];
   try {
@@ -66,7 +67,7 @@ export async function runAccordReminders(options: AccordOptions): Promise<Accord
     const slack: SlackHelper = await forkHelper(slackEntry);
     cleanups.push(() => slack.stop());
     const launchedAt = Date.now();
-    const plan: ReminderPlan = { count, firstDueAt: launchedAt + leadMs, windowMs };
+    const plan: ReminderPlan = { count, firstDueAt: launchedAt + leadMs, windowMs, warmup };
     const governanceFile = await writeGovernanceFile(governanceYaml(plan));
     cleanups.push(() => rm(path.dirname(governanceFile), { recursive: true, force: true }));
     const sampler = startSampler(database.pool, database.name, redisUrl);
@@ -129,7 +130,7 @@ export async function runAccordReminders(options: AccordOptions): Promise<Accord
 async function whenScheduled(database: TestDatabase, count: number, deadline: number) {
   while (Date.now() < deadline) {
     const { rows } = await database.pool.query<{ n: number }>(
-      "SELECT count(*)::int AS n FROM timers WHERE name = 'review.remind'",
+      "SELECT count(*)::int AS n FROM timers WHERE name = 'review.remind' AND payload->>'seriesId' LIKE 'r%'",
     );
     if ((rows[0]?.n ?? 0) >= count) return Date.now();
     await sleep(250);
@@ -154,7 +155,7 @@ async function firedTimers(database: TestDatabase) {
     `SELECT payload->>'seriesId' AS series,
             (extract(epoch FROM due_at) * 1000)::float8 AS due,
             (extract(epoch FROM fired_at) * 1000)::float8 AS fired
-       FROM timers WHERE name = 'review.remind'`,
+       FROM timers WHERE name = 'review.remind' AND payload->>'seriesId' LIKE 'r%'`,
   );
   return rows.map((row) => ({
     index: Number(row.series.replace(/^r/, '')),

@@ -12,7 +12,17 @@ export type ReminderPlan = {
   /** When the first reminder is due (epoch ms); the others follow evenly over `windowMs`. */
   firstDueAt: number;
   windowMs: number;
+  /**
+   * Reminders due before the measured ones (evenly over 10 s, ending 20 s before the first), not
+   * counted: they warm the bots' code and connections, as a bot that has been running has them.
+   */
+  warmup: number;
 };
+
+const WARMUP_SPAN_MS = 10_000;
+const WARMUP_GAP_MS = 20_000;
+const warmupDueAt = (plan: ReminderPlan, i: number) =>
+  plan.firstDueAt - WARMUP_GAP_MS - WARMUP_SPAN_MS + Math.floor((i * WARMUP_SPAN_MS) / plan.warmup);
 
 export const dueAt = (plan: ReminderPlan, i: number) =>
   plan.firstDueAt + Math.floor((i * plan.windowMs) / plan.count);
@@ -33,13 +43,15 @@ export function governanceYaml(plan: ReminderPlan): string {
     (_, i) =>
       `      - { id: p${pad(i)}, name: Person ${pad(i)}, side: client, slack: ${attendeeSlackId(i)} }`,
   );
-  const reviews = Array.from({ length: plan.count }, (_, i) => {
-    const start = new Date(dueAt(plan, i) + REMIND_BEFORE_MS).toISOString();
-    return (
-      `      - { id: r${pad(i)}, title: ${reviewTitle(i)}, start: "${start}", duration: 30m, ` +
-      `attendees: [p${pad(i % PEOPLE)}], remind_before: [1h] }`
-    );
-  });
+  const review = (id: string, title: string, due: number, i: number) =>
+    `      - { id: ${id}, title: ${title}, start: "${new Date(due + REMIND_BEFORE_MS).toISOString()}", ` +
+    `duration: 30m, attendees: [p${pad(i % PEOPLE)}], remind_before: [1h] }`;
+  const reviews = [
+    ...Array.from({ length: plan.warmup }, (_, i) =>
+      review(`w${pad(i)}`, `Bench warm-up ${pad(i)}`, warmupDueAt(plan, i), i),
+    ),
+    ...Array.from({ length: plan.count }, (_, i) => review(`r${pad(i)}`, reviewTitle(i), dueAt(plan, i), i)),
+  ];
   return [
     'relationships:',
     '  - id: bench',

@@ -9,6 +9,8 @@
  *   BENCH_BOT_NODE_OPTIONS (NODE_OPTIONS for the bots, to profile them)
  *   BENCH_REMINDER_LEAD_SECONDS (default grows with the count: the bots apply the file and set
  *   every timer before the first one is due)
+ *   BENCH_REMINDER_WARMUP=500 (reminders due 30 to 20 s before the measured ones, not counted: a
+ *   running bot's code and connections are warm; 0 measures the bots cold, just started)
  */
 import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
@@ -43,6 +45,7 @@ const defaultLeadSeconds = (count: number) => Math.round(40 + 1.2e-6 * count * c
 
 export type ReminderSettings = {
   count: number;
+  warmup: number;
   windowMs: number;
   drainMs: number;
   leadMs: number;
@@ -57,22 +60,29 @@ export function benchDeliveryRateLimit(): number | undefined {
 /** Read (and checked) before any section runs, so a typo fails at once. */
 export function reminderSettings(): ReminderSettings {
   const count = Math.round(numberFrom('BENCH_REMINDERS', 10_000));
+  const warmup =
+    process.env.BENCH_REMINDER_WARMUP === '0' ? 0 : Math.round(numberFrom('BENCH_REMINDER_WARMUP', 500));
   return {
     count,
+    warmup,
     windowMs: numberFrom('BENCH_REMINDER_WINDOW_SECONDS', 60) * 1000,
     drainMs: numberFrom('BENCH_REMINDER_DRAIN_SECONDS', 120) * 1000,
-    leadMs: numberFrom('BENCH_REMINDER_LEAD_SECONDS', defaultLeadSeconds(count)) * 1000,
+    // The warm-up comes due 30 s before the measured reminders: that much more lead.
+    leadMs:
+      numberFrom('BENCH_REMINDER_LEAD_SECONDS', defaultLeadSeconds(count + warmup) + (warmup ? 30 : 0)) *
+      1000,
     deliveryRateLimit: benchDeliveryRateLimit(),
   };
 }
 
 export async function runRemindersBench(settings: ReminderSettings): Promise<void> {
-  const { count, windowMs, drainMs, leadMs, deliveryRateLimit } = settings;
+  const { count, warmup, windowMs, drainMs, leadMs, deliveryRateLimit } = settings;
   console.log(
     `Accord reminders benchmark: ${count} reminders due evenly over ${windowMs / 1000} s, one Slack DM each; ` +
       `two bot processes (ROLE=all, ROLE=worker) launched ${leadMs / 1000} s before the first is due; ` +
       `raw BullMQ baseline: the same schedule, two worker processes; lost: nothing ${drainMs / 1000} s ` +
-      `after the last due instant; the bots' DELIVERY_RATE_LIMIT: ${deliveryRateLimit ?? 'their default (200 a second)'}\n`,
+      `after the last due instant; the bots' DELIVERY_RATE_LIMIT: ${deliveryRateLimit ?? 'their default (200 a second)'}; ` +
+      `warm-up: ${warmup ? `${warmup} reminders due 30 to 20 s before the first, not counted` : 'none (the bots start cold)'}\n`,
   );
   const step = async <T>(what: string, run: () => Promise<T>): Promise<T> => {
     const began = performance.now();
@@ -97,6 +107,7 @@ export async function runRemindersBench(settings: ReminderSettings): Promise<voi
     runAccordReminders({
       redisUrl: testRedisUrl(REDIS_DB),
       count,
+      warmup,
       windowMs,
       leadMs,
       drainMs,
