@@ -9,8 +9,8 @@
  *   BENCH_BOT_NODE_OPTIONS (NODE_OPTIONS for the bots, to profile them)
  *   BENCH_REMINDER_LEAD_SECONDS (default grows with the count: the bots apply the file and set
  *   every timer before the first one is due)
- *   BENCH_REMINDER_WARMUP=500 (reminders due 30 to 20 s before the measured ones, not counted: a
- *   running bot's code and connections are warm; 0 measures the bots cold, just started)
+ *   BENCH_REMINDER_WARMUP=0 (reminders due 30 to 20 s before the measured ones, not counted, to
+ *   warm the bots' code and connections as a running bot's are; by default the bots start cold)
  */
 import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
@@ -60,8 +60,7 @@ export function benchDeliveryRateLimit(): number | undefined {
 /** Read (and checked) before any section runs, so a typo fails at once. */
 export function reminderSettings(): ReminderSettings {
   const count = Math.round(numberFrom('BENCH_REMINDERS', 10_000));
-  const warmup =
-    process.env.BENCH_REMINDER_WARMUP === '0' ? 0 : Math.round(numberFrom('BENCH_REMINDER_WARMUP', 500));
+  const warmup = process.env.BENCH_REMINDER_WARMUP ? Math.round(numberFrom('BENCH_REMINDER_WARMUP', 1)) : 0;
   return {
     count,
     warmup,
