@@ -60,7 +60,8 @@ export function benchDeliveryRateLimit(): number | undefined {
 /** Read (and checked) before any section runs, so a typo fails at once. */
 export function reminderSettings(): ReminderSettings {
   const count = Math.round(numberFrom('BENCH_REMINDERS', 10_000));
-  const warmup = process.env.BENCH_REMINDER_WARMUP ? Math.round(numberFrom('BENCH_REMINDER_WARMUP', 1)) : 0;
+  const warmupAsked = (process.env.BENCH_REMINDER_WARMUP ?? '0') !== '0';
+  const warmup = warmupAsked ? Math.round(numberFrom('BENCH_REMINDER_WARMUP', 1)) : 0;
   return {
     count,
     warmup,
