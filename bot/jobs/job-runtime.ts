@@ -121,18 +121,13 @@ export function createJobRuntime(deps: JobRuntimeDeps) {
   const sending = new Set<Promise<void>>();
   let sendingCount = 0;
 
+  const addTimerJobs = coalesced((jobs) => addAll(timerQueue, jobs, 'timers'));
+  const addDeliveryJobs = coalesced((jobs) => addAll(deliveryQueue, jobs, 'deliveries'));
   const afterCommit: AfterCommit = {
-    timersScheduled: async (scheduled) => {
-      await addAll(timerQueue, scheduled.map(timerJob), 'timers');
-    },
+    timersScheduled: (scheduled) => addTimerJobs(scheduled.map(timerJob)),
     noticesQueued: async (ids) => {
       if (sendsNow && !closing && sendingCount + ids.length <= SENDING_NOW_MAX) sendNow(ids);
-      else
-        await addAll(
-          deliveryQueue,
-          ids.map((id) => deliveryJob(id)),
-          'deliveries',
-        );
+      else await addDeliveryJobs(ids.map((id) => deliveryJob(id)));
     },
   };
 
@@ -175,7 +170,7 @@ export function createJobRuntime(deps: JobRuntimeDeps) {
 
   const unitOfWork = createUnitOfWork(db, afterCommit);
 
-  async function addAll(queue: AnyQueue, jobs: Parameters<AnyQueue['addBulk']>[0], what: string) {
+  async function addAll(queue: AnyQueue, jobs: QueuedJob[], what: string) {
     try {
       await queue.addBulk(jobs);
     } catch (error) {
@@ -388,6 +383,29 @@ export function createJobRuntime(deps: JobRuntimeDeps) {
   }
 
   return { unitOfWork, startWorkers, reconcile, startReconciler, healthy, close, timerQueue, deliveryQueue };
+}
+
+type QueuedJob = Parameters<AnyQueue['addBulk']>[0][number];
+
+/**
+ * Jobs added within one turn of the event loop go to the queue together, in one round trip: a burst
+ * of requests (raises at hundreds a second) would otherwise cost one each. Each caller still waits
+ * for its own jobs to be added.
+ */
+function coalesced(add: (jobs: QueuedJob[]) => Promise<void>) {
+  let batch: { jobs: QueuedJob[]; added: Promise<void> } | undefined;
+  return (jobs: QueuedJob[]): Promise<void> => {
+    if (!batch) {
+      const gathered: QueuedJob[] = [];
+      const added = new Promise<void>((resolve) => setImmediate(resolve)).then(() => {
+        batch = undefined;
+        return add(gathered);
+      });
+      batch = { jobs: gathered, added };
+    }
+    batch.jobs.push(...jobs);
+    return batch.added;
+  };
 }
 
 async function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
