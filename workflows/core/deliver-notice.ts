@@ -1,5 +1,5 @@
 import { and, eq, gt, inArray, isNull, lt, or, sql } from 'drizzle-orm';
-import { type Database, executePrepared } from '../../db/client';
+import { type Database, preparedStatement } from '../../db/client';
 import { auditEvents } from '../../db/schema/audit';
 import { outbox, type Recipient } from '../../db/schema/jobs';
 import type { Clock } from './clock';
@@ -205,20 +205,23 @@ function pausingOn(options: DeliveryOptions, error: unknown): unknown {
   return error;
 }
 
+const markSentStatement = preparedStatement(
+  () => sql`
+    UPDATE outbox SET sent_at = ${sql.placeholder('now')}::timestamptz, platform_message_id = sent.message_id,
+      claimed_until = NULL, attempts = outbox.attempts + 1
+    FROM unnest(${sql.placeholder('ids')}::bigint[], ${sql.placeholder('messageIds')}::text[])
+      AS sent(id, message_id)
+    WHERE outbox.id = sent.id`,
+);
+
 /** Rows sent, marked in one statement whatever their number. */
 async function markSent(db: Database, clock: Clock, sent: { id: number; messageId: string | null }[]) {
   if (sent.length === 0) return;
-  // sql.param: one array parameter each (a bare array would be spread into a list of them).
-  await executePrepared(
-    db,
-    sql`
-    UPDATE outbox SET sent_at = ${clock.now()}, platform_message_id = sent.message_id,
-      claimed_until = NULL, attempts = outbox.attempts + 1
-    FROM unnest(${sql.param(sent.map((each) => each.id))}::bigint[],
-      ${sql.param(sent.map((each) => each.messageId))}::text[])
-      AS sent(id, message_id)
-    WHERE outbox.id = sent.id`,
-  );
+  await markSentStatement(db, {
+    now: clock.now(),
+    ids: sent.map((each) => each.id),
+    messageIds: sent.map((each) => each.messageId),
+  });
 }
 
 /** A failed try that may be retried: counted, and the row let go for the retry to claim. */

@@ -1,5 +1,5 @@
 import { and, asc, eq, inArray, isNull, type SQL, sql } from 'drizzle-orm';
-import type { Executor } from '../../db/client';
+import { type Database, type Executor, preparedStatement } from '../../db/client';
 import { escalationLevels, people, relationships, roles } from '../../db/schema/directory';
 import { goals } from '../../db/schema/goals';
 import type { Recipient } from '../../db/schema/jobs';
@@ -111,12 +111,13 @@ export type RelationshipChoice =
  * The relationships a platform user is a person of, as a query a statement can build on (raising an
  * escalation chooses its relationship and stores it in one round trip). `chosen` marks the one a
  * command is about: the person's only relationship, else the one whose governance channel it was
- * typed in; with several and none chosen, the person is asked.
+ * typed in; with several and none chosen, the person is asked. Its values are placeholders, filled
+ * from membershipValues.
  */
-export function membershipsQuery(identity: PlatformIdentity, channel: string | undefined): SQL {
-  const column = identity.platform === 'slack' ? sql`p.slack_user_id` : sql`p.teams_aad_object_id`;
-  const value = identity.platform === 'slack' ? identity.userId : identity.aadObjectId;
-  const inChannel = sql`coalesce(r.slack_channel = ${channel ?? null} OR r.teams_channel = ${channel ?? null}, false)`;
+export function membershipsQuery(platform: PlatformIdentity['platform']): SQL {
+  const column = platform === 'slack' ? sql`p.slack_user_id` : sql`p.teams_aad_object_id`;
+  const channel = sql`${sql.placeholder('channel')}::text`;
+  const inChannel = sql`coalesce(r.slack_channel = ${channel} OR r.teams_channel = ${channel}, false)`;
   return sql`SELECT m.relationship_id, m.person_id, m.name,
       (m.total = 1 OR (m.in_channel AND m.channel_rank = 1)) AS chosen
     FROM (
@@ -124,21 +125,29 @@ export function membershipsQuery(identity: PlatformIdentity, channel: string | u
         count(*) OVER () AS total,
         row_number() OVER (PARTITION BY ${inChannel} ORDER BY p.relationship_id) AS channel_rank
       FROM people p JOIN relationships r ON r.id = p.relationship_id
-      WHERE ${column} = ${value} AND p.retired_at IS NULL AND r.retired_at IS NULL
+      WHERE ${column} = ${sql.placeholder('platformUser')} AND p.retired_at IS NULL AND r.retired_at IS NULL
     ) m`;
 }
 
+export const membershipValues = (identity: PlatformIdentity, channel: string | undefined) => ({
+  platformUser: identity.platform === 'slack' ? identity.userId : identity.aadObjectId,
+  channel: channel ?? null,
+});
+
 type MembershipRow = { relationship_id: string; person_id: string; name: string; chosen: boolean };
+
+const membershipStatements = {
+  slack: preparedStatement<MembershipRow>(() => sql`${membershipsQuery('slack')} ORDER BY m.relationship_id`),
+  teams: preparedStatement<MembershipRow>(() => sql`${membershipsQuery('teams')} ORDER BY m.relationship_id`),
+};
 
 /** Which relationship a command is about (see membershipsQuery), in one round trip. */
 export async function chooseRelationship(
-  db: Executor,
+  db: Database,
   identity: PlatformIdentity,
   channel?: string,
 ): Promise<RelationshipChoice> {
-  const { rows } = await db.execute<MembershipRow>(
-    sql`${membershipsQuery(identity, channel)} ORDER BY m.relationship_id`,
-  );
+  const rows = await membershipStatements[identity.platform](db, membershipValues(identity, channel));
   if (rows.length === 0) return { kind: 'none' };
   const chosen = rows.find((row) => row.chosen);
   if (chosen) return { kind: 'one', relationshipId: chosen.relationship_id, personId: chosen.person_id };

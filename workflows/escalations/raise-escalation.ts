@@ -1,9 +1,10 @@
 import { type SQL, sql } from 'drizzle-orm';
-import { type Executor, executePrepared } from '../../db/client';
+import { type Database, preparedStatement } from '../../db/client';
 import type { Clock } from '../core/clock';
 import {
   chooseRelationship,
   membershipsQuery,
+  membershipValues,
   type PlatformIdentity,
   type RelationshipChoice,
 } from '../core/directory';
@@ -44,8 +45,8 @@ export async function raiseEscalation(
   input: RaiseInput,
 ): Promise<RaiseResult> {
   const fields = validated(input);
-  const target = sql`SELECT ${input.relationshipId}::text AS relationship_id, ${input.raisedBy}::text AS person_id`;
-  const found = await raiseWith(deps, target, fields);
+  const target = { relationshipId: input.relationshipId, personId: input.raisedBy };
+  const found = await raiseWith(deps, raiseStatements.named, target, fields);
   if (!found)
     throw new EscalationError('unknown_relationship', `There is no relationship "${input.relationshipId}".`);
   return raised(found, fields);
@@ -57,15 +58,14 @@ export async function raiseEscalation(
  * none is chosen, the choice says why: not in the directory, or several to pick from.
  */
 export async function raiseEscalationAs(
-  deps: { db: Executor; unitOfWork: UnitOfWork; clock: Clock },
+  deps: { db: Database; unitOfWork: UnitOfWork; clock: Clock },
   identity: PlatformIdentity,
   channel: string | undefined,
   input: RaiseFields,
 ): Promise<({ kind: 'raised' } & RaiseResult) | { kind: 'choose'; choice: RelationshipChoice }> {
   const fields = validated(input);
-  const target = sql`SELECT relationship_id, person_id FROM (${membershipsQuery(identity, channel)}) chosen
-    WHERE chosen.chosen`;
-  const found = await raiseWith(deps, target, fields);
+  const statement = raiseStatements[identity.platform];
+  const found = await raiseWith(deps, statement, membershipValues(identity, channel), fields);
   if (!found) return { kind: 'choose', choice: await chooseRelationship(deps.db, identity, channel) };
   return { kind: 'raised', ...raised(found, fields) };
 }
@@ -77,48 +77,74 @@ function validated(input: RaiseFields) {
   throw new EscalationError('invalid_input', problem.message, problem.field);
 }
 
-/** `target` names the relationship and the person raising (one row, or none when there is none). */
+/**
+ * The raise, for a `target` naming the relationship and the person raising (one row, or none when
+ * there is none). Prepared: planning this statement on every request was most of its cost.
+ */
+const raiseSql = (target: SQL) => sql`
+  WITH target AS (${target}), found AS (
+    SELECT r.id AS relationship_id, r.name, t.person_id,
+      exists (SELECT 1 FROM people p WHERE p.relationship_id = r.id AND p.id = t.person_id
+        AND p.retired_at IS NULL) AS member,
+      exists (SELECT 1 FROM goals g WHERE g.relationship_id = r.id AND g.id = ${sql.placeholder('goalId')}::text
+        AND g.retired_at IS NULL) AS goal_known,
+      (SELECT min(l.position) FROM escalation_levels l WHERE l.relationship_id = r.id
+        AND l.retired_at IS NULL AND l.ladder = ANY(${sql.placeholder('ladders')}::text[])) AS first_level
+    FROM target t JOIN relationships r ON r.id = t.relationship_id AND r.retired_at IS NULL
+  ), raised AS (
+    INSERT INTO escalations (relationship_id, title, description, severity, goal_id, raised_by,
+      level, level_started_at, created_at)
+    SELECT found.relationship_id, ${sql.placeholder('title')}::text, ${sql.placeholder('description')}::text,
+      ${sql.placeholder('severity')}::text, ${sql.placeholder('goalId')}::text, found.person_id,
+      found.first_level, ${sql.placeholder('now')}::timestamptz, ${sql.placeholder('now')}::timestamptz
+    FROM found
+    WHERE found.member AND (found.goal_known OR ${sql.placeholder('goalId')}::text IS NULL)
+      AND found.first_level IS NOT NULL
+    RETURNING id, relationship_id
+  ), routed AS (
+    INSERT INTO timers (id, name, due_at, relationship_id, payload)
+    SELECT ${routeTimerId('')} || raised.id, ${ROUTE_TIMER}, ${sql.placeholder('now')}::timestamptz,
+      raised.relationship_id, jsonb_build_object('escalationId', raised.id)
+    FROM raised
+  )
+  SELECT found.relationship_id, found.name, found.member, found.goal_known, found.first_level,
+    raised.id AS escalation_id
+  FROM found LEFT JOIN raised ON true`;
+
+const raiseStatements = {
+  named: preparedStatement<Raised>(() =>
+    raiseSql(sql`SELECT ${sql.placeholder('relationshipId')}::text AS relationship_id,
+      ${sql.placeholder('personId')}::text AS person_id`),
+  ),
+  slack: preparedStatement<Raised>(() =>
+    raiseSql(
+      sql`SELECT relationship_id, person_id FROM (${membershipsQuery('slack')}) chosen WHERE chosen.chosen`,
+    ),
+  ),
+  teams: preparedStatement<Raised>(() =>
+    raiseSql(
+      sql`SELECT relationship_id, person_id FROM (${membershipsQuery('teams')}) chosen WHERE chosen.chosen`,
+    ),
+  ),
+};
+
 async function raiseWith(
   deps: { unitOfWork: UnitOfWork; clock: Clock },
-  target: SQL,
+  statement: (typeof raiseStatements)['named'],
+  target: Record<string, unknown>,
   fields: ReturnType<typeof validated>,
 ): Promise<Raised | undefined> {
   const now = deps.clock.now();
-  const ladders = fields.goalId ? ['', `goal:${fields.goalId}`] : [''];
   return deps.unitOfWork.oneStatement(async (db) => {
-    const rows = await executePrepared<Raised>(
-      db,
-      sql`
-      WITH target AS (${target}), found AS (
-        SELECT r.id AS relationship_id, r.name, t.person_id,
-          exists (SELECT 1 FROM people p WHERE p.relationship_id = r.id AND p.id = t.person_id
-            AND p.retired_at IS NULL) AS member,
-          exists (SELECT 1 FROM goals g WHERE g.relationship_id = r.id AND g.id = ${fields.goalId ?? ''}
-            AND g.retired_at IS NULL) AS goal_known,
-          (SELECT min(l.position) FROM escalation_levels l WHERE l.relationship_id = r.id
-            AND l.retired_at IS NULL AND l.ladder = ANY(${sql.param(ladders)}::text[])) AS first_level
-        FROM target t JOIN relationships r ON r.id = t.relationship_id AND r.retired_at IS NULL
-      ), raised AS (
-        INSERT INTO escalations (relationship_id, title, description, severity, goal_id, raised_by,
-          level, level_started_at, created_at)
-        SELECT found.relationship_id, ${fields.title}, ${fields.description}, ${fields.severity},
-          ${fields.goalId ?? null}, found.person_id, found.first_level, ${now}::timestamptz,
-          ${now}::timestamptz
-        FROM found
-        WHERE found.member AND (found.goal_known OR ${fields.goalId ?? null}::text IS NULL)
-          AND found.first_level IS NOT NULL
-        RETURNING id, relationship_id
-      ), routed AS (
-        INSERT INTO timers (id, name, due_at, relationship_id, payload)
-        SELECT ${routeTimerId('')} || raised.id, ${ROUTE_TIMER}, ${now}::timestamptz,
-          raised.relationship_id, jsonb_build_object('escalationId', raised.id)
-        FROM raised
-      )
-      SELECT found.relationship_id, found.name, found.member, found.goal_known, found.first_level,
-        raised.id AS escalation_id
-      FROM found LEFT JOIN raised ON true`,
-    );
-    const [row] = rows;
+    const [row] = await statement(db, {
+      ...target,
+      now,
+      title: fields.title,
+      description: fields.description,
+      severity: fields.severity,
+      goalId: fields.goalId ?? null,
+      ladders: fields.goalId ? ['', `goal:${fields.goalId}`] : [''],
+    });
     const timers = row?.escalation_id ? [{ id: routeTimerId(row.escalation_id), dueAt: now }] : [];
     return { value: row, timers };
   });
