@@ -112,10 +112,7 @@ export async function deliverNoticesNow(
     .filter((id) => !claimed.has(id))
     .map((outboxId) => ({ outboxId, delayMs: 0 }));
   const outcomes: DeliveryOutcome[] = [];
-  for (let next = 0; next < rows.length; ) {
-    const allowed = await takeOrLetGo(db, options, rows.slice(next));
-    const chunk = rows.slice(next, next + allowed);
-    next += chunk.length;
+  const settle = async (chunk: OutboxRow[]) => {
     const results = await Promise.allSettled(chunk.map((row) => sendNew(chat, options, row)));
     const sent: { id: number; messageId: string }[] = [];
     for (const [i, result] of results.entries()) {
@@ -135,7 +132,20 @@ export async function deliverNoticesNow(
       }
     }
     await markSent(db, clock, sent);
+  };
+  // Each chunk the allowance lets go is sent without waiting for the one before it to be answered:
+  // a slow platform then costs a batch one answer's time, not one per chunk.
+  const chunks: Promise<void>[] = [];
+  try {
+    for (let next = 0; next < rows.length; ) {
+      const allowed = await takeOrLetGo(db, options, rows.slice(next));
+      chunks.push(settle(rows.slice(next, next + allowed)));
+      next += allowed;
+    }
+  } finally {
+    await Promise.allSettled(chunks);
   }
+  await Promise.all(chunks);
   return { outcomes, leftToQueue };
 }
 
