@@ -136,10 +136,15 @@ export const membershipValues = (identity: PlatformIdentity, channel: string | u
 
 type MembershipRow = { relationship_id: string; person_id: string; name: string; chosen: boolean };
 
-const membershipStatements = {
-  slack: preparedStatement<MembershipRow>(() => sql`${membershipsQuery('slack')} ORDER BY m.relationship_id`),
-  teams: preparedStatement<MembershipRow>(() => sql`${membershipsQuery('teams')} ORDER BY m.relationship_id`),
-};
+/** One of something per platform (a statement whose text names the platform's id column). */
+export const perPlatform = <T>(make: (platform: PlatformIdentity['platform']) => T) => ({
+  slack: make('slack'),
+  teams: make('teams'),
+});
+
+const membershipStatements = perPlatform((platform) =>
+  preparedStatement<MembershipRow>(() => sql`${membershipsQuery(platform)} ORDER BY m.relationship_id`),
+);
 
 /** Which relationship a command is about (see membershipsQuery), in one round trip. */
 export async function chooseRelationship(

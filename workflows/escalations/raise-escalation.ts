@@ -6,6 +6,7 @@ import {
   membershipsQuery,
   membershipValues,
   type PlatformIdentity,
+  perPlatform,
   type RelationshipChoice,
 } from '../core/directory';
 import type { UnitOfWork } from '../core/unit-of-work';
@@ -46,7 +47,7 @@ export async function raiseEscalation(
 ): Promise<RaiseResult> {
   const fields = validated(input);
   const target = { relationshipId: input.relationshipId, personId: input.raisedBy };
-  const found = await raiseWith(deps, raiseStatements.named, target, fields);
+  const found = await raiseWith(deps, namedRaise, target, fields);
   if (!found)
     throw new EscalationError('unknown_relationship', `There is no relationship "${input.relationshipId}".`);
   return raised(found, fields);
@@ -64,8 +65,12 @@ export async function raiseEscalationAs(
   input: RaiseFields,
 ): Promise<({ kind: 'raised' } & RaiseResult) | { kind: 'choose'; choice: RelationshipChoice }> {
   const fields = validated(input);
-  const statement = raiseStatements[identity.platform];
-  const found = await raiseWith(deps, statement, membershipValues(identity, channel), fields);
+  const found = await raiseWith(
+    deps,
+    raiseAs[identity.platform],
+    membershipValues(identity, channel),
+    fields,
+  );
   if (!found) return { kind: 'choose', choice: await chooseRelationship(deps.db, identity, channel) };
   return { kind: 'raised', ...raised(found, fields) };
 }
@@ -111,26 +116,21 @@ const raiseSql = (target: SQL) => sql`
     raised.id AS escalation_id
   FROM found LEFT JOIN raised ON true`;
 
-const raiseStatements = {
-  named: preparedStatement<Raised>(() =>
-    raiseSql(sql`SELECT ${sql.placeholder('relationshipId')}::text AS relationship_id,
-      ${sql.placeholder('personId')}::text AS person_id`),
-  ),
-  slack: preparedStatement<Raised>(() =>
+const namedRaise = preparedStatement<Raised>(() =>
+  raiseSql(sql`SELECT ${sql.placeholder('relationshipId')}::text AS relationship_id,
+    ${sql.placeholder('personId')}::text AS person_id`),
+);
+const raiseAs = perPlatform((platform) =>
+  preparedStatement<Raised>(() =>
     raiseSql(
-      sql`SELECT relationship_id, person_id FROM (${membershipsQuery('slack')}) chosen WHERE chosen.chosen`,
+      sql`SELECT relationship_id, person_id FROM (${membershipsQuery(platform)}) chosen WHERE chosen.chosen`,
     ),
   ),
-  teams: preparedStatement<Raised>(() =>
-    raiseSql(
-      sql`SELECT relationship_id, person_id FROM (${membershipsQuery('teams')}) chosen WHERE chosen.chosen`,
-    ),
-  ),
-};
+);
 
 async function raiseWith(
   deps: { unitOfWork: UnitOfWork; clock: Clock },
-  statement: (typeof raiseStatements)['named'],
+  statement: typeof namedRaise,
   target: Record<string, unknown>,
   fields: ReturnType<typeof validated>,
 ): Promise<Raised | undefined> {
