@@ -27,8 +27,8 @@ export const TIMER_QUEUE = 'accord-timers';
 export const DELIVERY_QUEUE = 'accord-deliveries';
 const DELIVERY_ATTEMPTS = 8;
 /**
- * The limit is kept over tenths of a second, so a burst (a batch of reminders) cannot spend a whole
- * second's allowance at once and leave the rest of the queue waiting out that second.
+ * The queue's own limiter counts over tenths of a second, so its waiting jobs do not all wake at
+ * once. The allowance, which keeps the limit itself, slides over whole seconds (see send-allowance).
  */
 const DELIVERY_LIMIT_WINDOW_MS = 100;
 /**
@@ -112,8 +112,8 @@ export function createJobRuntime(deps: JobRuntimeDeps) {
   });
 
   const allowance = backend.sendAllowance('deliveries', {
-    perWindow: Math.max(1, Math.round((deps.deliveriesPerSecond * DELIVERY_LIMIT_WINDOW_MS) / 1000)),
-    windowMs: DELIVERY_LIMIT_WINDOW_MS,
+    perWindow: deps.deliveriesPerSecond,
+    windowMs: 1000,
   });
   const deliveryOptions = { allowance, failureHandlers: deps.failureHandlers };
   /** Set once this process runs workers: it then sends what its own work queued itself. */

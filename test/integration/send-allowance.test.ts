@@ -46,6 +46,49 @@ describe.each(kinds)('the send allowance $label', ({ pair }) => {
     expect(Date.now() - started).toBeGreaterThanOrEqual(limit.windowMs);
   });
 
+  it('never lets more than the limit go within one window, however the takes fall', async () => {
+    const [first, second] = pair();
+    const grants: { at: number; count: number }[] = [];
+    // Four senders at once, each taking a few at a time until 17 have gone.
+    let left = 17;
+    await Promise.all(
+      [first, second, first, second].map(async (allowance, i) => {
+        while (left > 0) {
+          const wanted = Math.min(left, 1 + (i % 3));
+          left -= wanted;
+          const count = await allowance.take(wanted);
+          grants.push({ at: Date.now(), count });
+          left += wanted - count;
+        }
+      }),
+    );
+    expect(grants.reduce((sum, grant) => sum + grant.count, 0)).toBe(17);
+    // Measured on this side of the round trip: a little margin for when the answers arrived.
+    for (const { at } of grants) {
+      const inWindow = grants.filter((other) => other.at >= at && other.at < at + limit.windowMs - 30);
+      expect(inWindow.reduce((sum, grant) => sum + grant.count, 0)).toBeLessThanOrEqual(limit.perWindow);
+    }
+  });
+
+  it('a full window frees up one window after it was granted, not at the next boundary', async () => {
+    const [first, second] = pair();
+    // Away from where a window of fixed boundaries would start (the test before ended on one).
+    await new Promise((resolve) => setTimeout(resolve, limit.windowMs / 2));
+    expect(await first.take(limit.perWindow)).toBe(limit.perWindow);
+    const granted = Date.now();
+    expect(await second.take(limit.perWindow)).toBe(limit.perWindow);
+    expect(Date.now() - granted).toBeGreaterThanOrEqual(limit.windowMs - 10);
+  });
+
+  it('spends at once what a quiet spell left unused', async () => {
+    const [first, second] = pair();
+    expect(await first.take(2)).toBe(2);
+    await new Promise((resolve) => setTimeout(resolve, limit.windowMs / 2));
+    const asked = Date.now();
+    expect(await second.take(limit.perWindow)).toBe(limit.perWindow - 2);
+    expect(Date.now() - asked).toBeLessThan(limit.windowMs / 4);
+  });
+
   it('gives nothing to anyone while paused (a 429 seen by one sender)', async () => {
     const [first, second] = pair();
     await first.pause(500);
