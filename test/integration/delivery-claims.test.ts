@@ -3,8 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { outbox } from '../../db/schema/jobs';
 import { deliverNotice } from '../../workflows/core/deliver-notice';
 import type { ChatPort } from '../../workflows/core/ports';
-import { createUnitOfWork } from '../../workflows/core/unit-of-work';
 import { createTestDatabase, type TestDatabase } from '../support/database';
+import { unitOfWorkWithoutQueue } from '../support/unit-of-work';
 
 describe('a delivery claims its message before it sends it', () => {
   let database: TestDatabase;
@@ -24,8 +24,7 @@ describe('a delivery claims its message before it sends it', () => {
   };
   const clock = { now: () => new Date() };
   const deliver = (id: number, at = clock) => deliverNotice(database.db, unitOfWork(), chat, at, id);
-  const unitOfWork = () =>
-    createUnitOfWork(database.db, { timersScheduled: async () => {}, noticesQueued: async () => {} });
+  const unitOfWork = () => unitOfWorkWithoutQueue(database.db);
 
   beforeAll(async () => {
     database = await createTestDatabase();

@@ -5,10 +5,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { escalations } from '../../db/schema/escalations';
 import { timers } from '../../db/schema/jobs';
 import type { ScheduledTimer } from '../../workflows/core/unit-of-work';
-import { createUnitOfWork } from '../../workflows/core/unit-of-work';
 import { EscalationError, raiseEscalation, raiseEscalationAs } from '../../workflows/escalations/index';
 import { applyGovernanceText } from '../../workflows/governance/index';
 import { createTestDatabase, type TestDatabase } from '../support/database';
+import { unitOfWorkWithoutQueue } from '../support/unit-of-work';
 
 const fixture = fileURLToPath(new URL('../fixtures/governance/escalations.yaml', import.meta.url));
 /** A relationship whose escalation plan is taken away below (the file requires one). */
@@ -31,12 +31,7 @@ describe('raising an escalation checks everything in the statement that stores i
   const mirrored: ScheduledTimer[] = [];
   const deps = () => ({
     clock: { now: () => new Date() },
-    unitOfWork: createUnitOfWork(database.db, {
-      timersScheduled: async (scheduled) => {
-        mirrored.push(...scheduled);
-      },
-      noticesQueued: async () => {},
-    }),
+    unitOfWork: unitOfWorkWithoutQueue(database.db, (scheduled) => mirrored.push(...scheduled)),
   });
   const refusal = (promise: Promise<unknown>) =>
     promise.then(

@@ -1,10 +1,10 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { timers } from '../../db/schema/jobs';
-import { createUnitOfWork } from '../../workflows/core/unit-of-work';
 import { applyGovernanceText, readGovernanceRevision } from '../../workflows/governance/index';
 import { syncSeriesOnChange } from '../../workflows/reviews/index';
 import { createTestDatabase, type TestDatabase } from '../support/database';
+import { unitOfWorkWithoutQueue } from '../support/unit-of-work';
 
 const governance = (at: string) => `
 relationships:
@@ -30,8 +30,7 @@ describe('re-deriving review timers on the reconcile pass', () => {
   const now = new Date('2026-12-01T08:00:00Z'); // a Tuesday
   const apply = (text: string) =>
     applyGovernanceText(database.db, text, { actor: 'test', source: 'test', now });
-  const unitOfWork = () =>
-    createUnitOfWork(database.db, { timersScheduled: async () => {}, noticesQueued: async () => {} });
+  const unitOfWork = () => unitOfWorkWithoutQueue(database.db);
   const weeklyReminder = async () => {
     const rows = await database.db.select().from(timers).where(eq(timers.name, 'review.remind'));
     return rows.find((row) => row.id.includes('.weekly.') && row.cancelledAt === null)?.dueAt.toISOString();

@@ -12,8 +12,15 @@ export type DueTimer = {
   dueAt: Date;
 };
 
-/** A timer's domain command. It runs in the same transaction that marks the timer fired. */
-export type TimerHandler = (timer: DueTimer, work: Work) => Promise<void>;
+/**
+ * A timer's domain command. It runs in the same transaction that marks the timer fired. `prepare`,
+ * when a handler has it, runs first, once for every timer of a batch: there it reads what they all
+ * need in one statement and leaves it in `work.memo`. One statement a timer, one after another,
+ * made a batch of fifty wait for fifty round trips before any of its messages could go.
+ */
+export type TimerHandler = ((timer: DueTimer, work: Work) => Promise<void>) & {
+  prepare?: (timers: DueTimer[], work: Work) => Promise<void>;
+};
 
 export type FireOutcome = 'fired' | 'not_pending' | 'not_due' | 'no_handler';
 
@@ -126,6 +133,11 @@ async function fireInTransaction(
             .execute({ name: timer.name, id: timer.id, now, limit: batch - 1 })
         : [];
     const due = [timer, ...others];
+    try {
+      await handler.prepare?.(due, work);
+    } catch (error) {
+      throw new TimerFailure(timer.id, error, others);
+    }
     for (const each of due) {
       try {
         await handler(each, work);

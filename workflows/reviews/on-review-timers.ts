@@ -7,19 +7,32 @@ import type { TimerHandler } from '../core/timers';
 import type { Work } from '../core/unit-of-work';
 import { occurrencesBetween } from './occurrences';
 import { liveAgenda } from './review-agenda';
-import { type DirectoryOf, lockOccurrenceAt, type ReviewContext, reviewTopic } from './review-context';
+import {
+  type DirectoryOf,
+  lockOccurrenceAt,
+  lockOccurrencesAt,
+  type OccurrenceAt,
+  occurrenceAtKey,
+  type ReviewContext,
+  reviewTopic,
+} from './review-context';
 import { minutesRequest, reminderNotice } from './review-notices';
 import { findSeries, scheduleOf } from './review-series';
 import { type OccurrenceRef, syncSeries } from './sync-reviews';
 
 export type ReviewLinks = { calendarUrl: (token: string) => string };
 
+const occurrenceAt = (ref: OccurrenceRef): OccurrenceAt => ({ ...ref, startsAt: new Date(ref.startsAt) });
+const memoKey = (at: OccurrenceAt) => `review-occurrence:${occurrenceAtKey(at)}`;
+
+/** The occurrence a timer is for, locked: as its batch's `prepare` read it, or read now. */
 async function contextFor(
   work: Work,
   ref: OccurrenceRef,
   directoryOf: DirectoryOf = (relationshipId) => loadDirectory(work.tx, relationshipId),
 ): Promise<ReviewContext | undefined> {
-  const context = await lockOccurrenceAt(work.tx, { ...ref, startsAt: new Date(ref.startsAt) }, directoryOf);
+  const at = occurrenceAt(ref);
+  const context = await work.memo(memoKey(at), () => lockOccurrenceAt(work.tx, at, directoryOf));
   // A retired series, or an occurrence skipped or cancelled since its timers were set, does nothing.
   if (!context || context.series.retiredAt || context.occurrence.status !== 'scheduled') return undefined;
   // A series whose time changed leaves timers for an occurrence that no longer exists.
@@ -38,10 +51,10 @@ const SHARED_READ_MS = 1000;
 /** A reminder: every attendee gets a DM on their platform with the agenda as it is now. */
 export function onReviewReminder(db: Executor, clock: Clock, links: ReviewLinks): TimerHandler {
   const shared = recentReads(SHARED_READ_MS);
-  return async (timer, work) => {
-    const context = await contextFor(work, timer.payload as OccurrenceRef, (relationshipId) =>
-      shared(`directory:${relationshipId}`, () => loadDirectory(db, relationshipId)),
-    );
+  const directoryOf: DirectoryOf = (relationshipId) =>
+    shared(`directory:${relationshipId}`, () => loadDirectory(db, relationshipId));
+  const remind: TimerHandler = async (timer, work) => {
+    const context = await contextFor(work, timer.payload as OccurrenceRef, directoryOf);
     if (!context) return;
     const { occurrence, series, directory } = context;
     const agenda = await shared(`agenda:${series.relationshipId}`, () =>
@@ -76,6 +89,15 @@ export function onReviewReminder(db: Executor, clock: Clock, links: ReviewLinks)
       },
     });
   };
+  remind.prepare = async (timers, work) => {
+    // A timer whose start does not parse is left to its own read, and fails alone.
+    const refs = timers
+      .map((timer) => occurrenceAt(timer.payload as OccurrenceRef))
+      .filter((at) => !Number.isNaN(at.startsAt.getTime()));
+    const found = await lockOccurrencesAt(work.tx, refs, directoryOf);
+    for (const at of refs) await work.memo(memoKey(at), async () => found.get(occurrenceAtKey(at)));
+  };
+  return remind;
 }
 
 /** A meeting starts: the series rolls forward, so the next occurrence's reminders are set. */

@@ -40,11 +40,7 @@ export function loadOccurrence(db: Executor, occurrenceId: number, lock = false)
  * The occurrence of a series that starts at `startsAt`, locked. `directoryOf` lets reminders fired
  * together share one read of their relationship's directory.
  */
-export function lockOccurrenceAt(
-  db: Executor,
-  ref: { relationshipId: string; seriesId: string; startsAt: Date },
-  directoryOf: DirectoryOf,
-) {
+export function lockOccurrenceAt(db: Executor, ref: OccurrenceAt, directoryOf: DirectoryOf) {
   const where = and(
     eq(reviewOccurrences.relationshipId, sql.placeholder('relationshipId')),
     eq(reviewOccurrences.seriesId, sql.placeholder('seriesId')),
@@ -57,15 +53,10 @@ export function lockOccurrenceAt(
 type OccurrenceWhere = { name: string; where: SQL | undefined; values: Record<string, unknown> };
 
 /**
- * The occurrence, its series and the people its attendee roles name, in one round trip (a burst of
- * reminders reads one per reminder), then the directory they are resolved against.
+ * The occurrences `where` names, each with its series and the people its attendee roles name, in
+ * one round trip; locked (in id order, so two lockers never wait on each other) when asked.
  */
-async function readOccurrence(
-  db: Executor,
-  { name, where, values }: OccurrenceWhere,
-  lock: boolean,
-  directoryOf: DirectoryOf,
-): Promise<ReviewContext | undefined> {
+function occurrenceRows(db: Executor, { name, where, values }: OccurrenceWhere, lock: boolean) {
   const query = db
     .select({
       occurrence: reviewOccurrences,
@@ -83,10 +74,17 @@ async function readOccurrence(
         eq(reviewSeries.id, reviewOccurrences.seriesId),
       ),
     )
-    .where(where);
-  const [row] = lock
-    ? await query.for('update', { of: reviewOccurrences }).prepare(`${name}_locked`).execute(values)
-    : await query.prepare(name).execute(values);
+    .where(where)
+    .orderBy(reviewOccurrences.id);
+  return lock
+    ? query.for('update', { of: reviewOccurrences }).prepare(`${name}_locked`).execute(values)
+    : query.prepare(name).execute(values);
+}
+
+type OccurrenceRow = Awaited<ReturnType<typeof occurrenceRows>>[number];
+
+/** The occurrence read, then the directory its attendees are resolved against. */
+async function contextOf(row: OccurrenceRow | undefined, directoryOf: DirectoryOf) {
   const directory = row && (await directoryOf(row.occurrence.relationshipId));
   if (!row || !directory) return undefined;
   const attendees = attendeesFrom(row.series, directory, row.listed);
@@ -97,6 +95,55 @@ async function readOccurrence(
     attendees,
     organiser: organiserOf(row.series, attendees, directory),
   };
+}
+
+async function readOccurrence(
+  db: Executor,
+  where: OccurrenceWhere,
+  lock: boolean,
+  directoryOf: DirectoryOf,
+): Promise<ReviewContext | undefined> {
+  const [row] = await occurrenceRows(db, where, lock);
+  return contextOf(row, directoryOf);
+}
+
+export type OccurrenceAt = { relationshipId: string; seriesId: string; startsAt: Date };
+
+/** How `lockOccurrencesAt` keys what it found. */
+export const occurrenceAtKey = (at: OccurrenceAt) =>
+  `${at.relationshipId}/${at.seriesId}/${at.startsAt.toISOString()}`;
+
+/**
+ * Several occurrences by series and start, locked, in one statement (the reminders of a batch):
+ * keyed by `occurrenceAtKey`; one that is gone has no entry.
+ */
+export async function lockOccurrencesAt(
+  db: Executor,
+  refs: OccurrenceAt[],
+  directoryOf: DirectoryOf,
+): Promise<Map<string, ReviewContext>> {
+  const where = sql`(${reviewOccurrences.relationshipId}, ${reviewOccurrences.seriesId}, ${reviewOccurrences.startsAt})
+    IN (SELECT * FROM unnest(${sql.placeholder('relationshipIds')}::text[], ${sql.placeholder('seriesIds')}::text[],
+      ${sql.placeholder('startsAts')}::timestamptz[]))`;
+  const rows = await occurrenceRows(
+    db,
+    {
+      name: 'review_occurrences_at',
+      where,
+      values: {
+        relationshipIds: refs.map((ref) => ref.relationshipId),
+        seriesIds: refs.map((ref) => ref.seriesId),
+        startsAts: refs.map((ref) => ref.startsAt.toISOString()),
+      },
+    },
+    true,
+  );
+  const found = new Map<string, ReviewContext>();
+  for (const row of rows) {
+    const context = await contextOf(row, directoryOf);
+    if (context) found.set(occurrenceAtKey(row.occurrence), context);
+  }
+  return found;
 }
 
 /** The person of the occurrence's relationship a platform user is, or a refusal. */
