@@ -67,7 +67,7 @@ describe('reminders due together, fired as one batch', () => {
       first?.id ?? '',
       50,
     );
-    expect(result).toEqual({ outcome: 'fired', fired: 3 });
+    expect(result).toMatchObject({ outcome: 'fired', fired: 3 });
 
     const queued = await database.db.select().from(outbox);
     const byRecipient = Object.fromEntries(

@@ -28,6 +28,8 @@ export type FireResult = {
   outcome: FireOutcome;
   /** Every timer this call fired: the one asked for and the due timers of its kind it took along. */
   fired: number;
+  /** The due timers it took along (their own jobs will find them fired). */
+  alongside?: { id: string; dueAt: Date }[];
 };
 
 /**
@@ -151,6 +153,6 @@ async function fireInTransaction(
       .where(sql`${timers.id} = ANY(${sql.placeholder('ids')}::text[])`)
       .prepare('timer_mark_fired')
       .execute({ now, ids: due.map((each) => each.id) });
-    return { outcome: 'fired', fired: due.length };
+    return { outcome: 'fired', fired: due.length, alongside: others };
   });
 }
