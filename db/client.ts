@@ -35,10 +35,13 @@ const dialect = new PgDialect();
  * plans it once rather than on every call: for the statements a person waits on (raising an
  * escalation inside Slack's request) and those a burst runs thousands of times. `build` takes its
  * values as `sql.placeholder`s, filled from `values` on each run. The name comes from the text.
+ * Rows come as Postgres names them (snake_case), with pg's own types (timestamptz as a Date).
+ * Drizzle's own `.prepare()` builds the query again on every call; in a burst of reminders that
+ * building was a tenth of the workers' time.
  */
 export function preparedStatement<T>(build: () => SQL) {
   let compiled: { name: string; text: string; params: unknown[] } | undefined;
-  return async (db: Database, values: Record<string, unknown>): Promise<T[]> => {
+  return async (executor: Executor, values: Record<string, unknown>): Promise<T[]> => {
     if (!compiled) {
       const { sql: text, params } = dialect.sqlToQuery(build());
       compiled = {
@@ -48,7 +51,17 @@ export function preparedStatement<T>(build: () => SQL) {
       };
     }
     const { name, text, params } = compiled;
-    const result = await db.$client.query({ name, text, values: fillPlaceholders(params, values) });
+    const result = await clientOf(executor).query({ name, text, values: fillPlaceholders(params, values) });
     return result.rows as T[];
   };
+}
+
+/**
+ * The pg pool, or the connection a transaction holds. Drizzle keeps it on its session, which it
+ * does not expose: checked here, so a drizzle that moved it fails every test at once.
+ */
+function clientOf(executor: Executor): pg.Pool | pg.ClientBase {
+  const client = (executor as unknown as { session?: { client?: unknown } }).session?.client;
+  if (client instanceof pg.Pool || client instanceof pg.Client) return client;
+  throw new Error('preparedStatement: cannot find the pg client of this database or transaction');
 }

@@ -1,5 +1,5 @@
-import { and, asc, eq, isNull, lte, ne, sql } from 'drizzle-orm';
-import type { Database } from '../../db/client';
+import { eq, sql } from 'drizzle-orm';
+import { type Database, preparedStatement } from '../../db/client';
 import { timers } from '../../db/schema/jobs';
 import type { Clock } from './clock';
 import type { UnitOfWork, Work } from './unit-of-work';
@@ -32,6 +32,44 @@ export type FireResult = {
   alongside?: { id: string; dueAt: Date }[];
 };
 
+// Prepared and built once: a burst runs these a few thousand times a second.
+const pendingStatement = preparedStatement<{ id: string }>(
+  () => sql`SELECT ${timers.id} FROM ${timers}
+    WHERE ${timers.id} = ${sql.placeholder('id')} AND ${timers.firedAt} IS NULL AND ${timers.cancelledAt} IS NULL
+    FOR UPDATE SKIP LOCKED`,
+);
+
+type TimerRow = { id: string; name: string; relationship_id: string | null; payload: unknown; due_at: Date };
+const dueTimer = (row: TimerRow): DueTimer => ({
+  id: row.id,
+  name: row.name,
+  relationshipId: row.relationship_id,
+  payload: (row.payload ?? {}) as Record<string, unknown>,
+  dueAt: row.due_at,
+});
+const timerColumns = sql`${timers.id}, ${timers.name}, ${timers.relationshipId}, ${timers.payload}, ${timers.dueAt}`;
+
+// Held by another worker's batch: it fires it, or hands it back if that batch fails.
+const takeStatement = preparedStatement<TimerRow>(
+  () => sql`SELECT ${timerColumns} FROM ${timers}
+    WHERE ${timers.id} = ${sql.placeholder('id')} AND ${timers.firedAt} IS NULL AND ${timers.cancelledAt} IS NULL
+    FOR UPDATE SKIP LOCKED`,
+);
+
+const takeDueStatement = preparedStatement<TimerRow>(
+  () => sql`SELECT ${timerColumns} FROM ${timers}
+    WHERE ${timers.name} = ${sql.placeholder('name')} AND ${timers.id} <> ${sql.placeholder('id')}
+      AND ${timers.failures} = 0 AND ${timers.firedAt} IS NULL AND ${timers.cancelledAt} IS NULL
+      AND ${timers.dueAt} <= ${sql.placeholder('now')}::timestamptz
+    ORDER BY ${timers.dueAt} LIMIT ${sql.placeholder('limit')}
+    FOR UPDATE SKIP LOCKED`,
+);
+
+const markFiredStatement = preparedStatement(
+  () => sql`UPDATE ${timers} SET fired_at = ${sql.placeholder('now')}::timestamptz
+    WHERE ${timers.id} = ANY(${sql.placeholder('ids')}::text[])`,
+);
+
 /**
  * Fires a timer once: locks its row, checks it is still pending and due (a moved timer leaves an
  * early job behind, which finds it not due), runs its handler and marks it fired, all in one
@@ -55,14 +93,7 @@ export async function fireTimer(
 ): Promise<FireResult> {
   // A first look outside any transaction: most jobs of a burst find their timer already fired, or
   // held by another worker's batch that is firing it (SKIP LOCKED), and stop here.
-  const [pending] = await db
-    .select({ id: timers.id })
-    .from(timers)
-    .where(and(eq(timers.id, sql.placeholder('id')), isNull(timers.firedAt), isNull(timers.cancelledAt)))
-    .for('update', { skipLocked: true })
-    // Prepared: a burst runs these a few thousand times a second, and planning each one showed.
-    .prepare('timer_pending')
-    .execute({ id: timerId });
+  const [pending] = await pendingStatement(db, { id: timerId });
   if (!pending) return { outcome: 'not_pending', fired: 0 };
   try {
     return await fireInTransaction(unitOfWork, handlers, clock, timerId, batch);
@@ -100,14 +131,7 @@ async function fireInTransaction(
   batch: number,
 ): Promise<FireResult> {
   return unitOfWork(async (work) => {
-    const [timer] = await work.tx
-      .select()
-      .from(timers)
-      .where(and(eq(timers.id, sql.placeholder('id')), isNull(timers.firedAt), isNull(timers.cancelledAt)))
-      // Held by another worker's batch: it fires it, or hands it back if that batch fails.
-      .for('update', { skipLocked: true })
-      .prepare('timer_take')
-      .execute({ id: timerId });
+    const [timer] = (await takeStatement(work.tx, { id: timerId })).map(dueTimer);
     if (!timer) return { outcome: 'not_pending', fired: 0 };
     const now = clock.now();
     if (timer.dueAt.getTime() > now.getTime()) return { outcome: 'not_due', fired: 0 };
@@ -115,24 +139,9 @@ async function fireInTransaction(
     if (!handler) return { outcome: 'no_handler', fired: 0 };
     const others =
       batch > 1
-        ? await work.tx
-            .select()
-            .from(timers)
-            .where(
-              and(
-                eq(timers.name, sql.placeholder('name')),
-                ne(timers.id, sql.placeholder('id')),
-                eq(timers.failures, 0),
-                isNull(timers.firedAt),
-                isNull(timers.cancelledAt),
-                lte(timers.dueAt, sql.placeholder('now')),
-              ),
-            )
-            .orderBy(asc(timers.dueAt))
-            .limit(sql.placeholder('limit'))
-            .for('update', { skipLocked: true })
-            .prepare('timer_take_due')
-            .execute({ name: timer.name, id: timer.id, now, limit: batch - 1 })
+        ? (await takeDueStatement(work.tx, { name: timer.name, id: timer.id, now, limit: batch - 1 })).map(
+            dueTimer,
+          )
         : [];
     const due = [timer, ...others];
     try {
@@ -147,12 +156,7 @@ async function fireInTransaction(
         throw new TimerFailure(each.id, error, others);
       }
     }
-    await work.tx
-      .update(timers)
-      .set({ firedAt: sql`${sql.placeholder('now')}::timestamptz` })
-      .where(sql`${timers.id} = ANY(${sql.placeholder('ids')}::text[])`)
-      .prepare('timer_mark_fired')
-      .execute({ now, ids: due.map((each) => each.id) });
+    await markFiredStatement(work.tx, { now, ids: due.map((each) => each.id) });
     return { outcome: 'fired', fired: due.length, alongside: others };
   });
 }
