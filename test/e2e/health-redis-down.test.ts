@@ -1,27 +1,39 @@
+import { fileURLToPath } from 'node:url';
+import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Accord } from '../../bot/app';
+import { escalations } from '../../db/schema/escalations';
 import { startTestAccord, testConfig } from '../support/accord';
 import { createTestDatabase, type TestDatabase } from '../support/database';
+import { startFakeSlack } from '../support/fake-slack';
 import { startOwnRedis } from '../support/redis-server';
+import { postSlashCommand } from '../support/slack-requests';
 import { waitFor } from '../support/wait';
 
-describe('/healthz when Redis goes away', () => {
+const fixture = fileURLToPath(new URL('../fixtures/governance/escalations.yaml', import.meta.url));
+
+describe('when Redis goes away', () => {
   let database: TestDatabase;
   let redis: Awaited<ReturnType<typeof startOwnRedis>>;
   let accord: Accord;
+  let slack: Awaited<ReturnType<typeof startFakeSlack>>;
 
   beforeAll(async () => {
     database = await createTestDatabase();
     redis = await startOwnRedis();
-    accord = await startTestAccord(testConfig(database, { REDIS_URL: redis.url }));
+    slack = await startFakeSlack();
+    accord = await startTestAccord(
+      testConfig(database, { REDIS_URL: redis.url, GOVERNANCE_FILE: fixture, SLACK_API_URL: slack.apiUrl }),
+    );
   });
   afterAll(async () => {
     await redis?.stop();
     await accord?.close();
+    await slack?.close();
     await database?.drop();
   });
 
-  it('answers 200 while Redis answers, then 503 naming the queue once it is down', async () => {
+  it('/healthz answers 200 while Redis answers, then 503 naming the queue once it is down', async () => {
     expect((await fetch(`${accord.url}/healthz`)).status).toBe(200);
     await redis.stop();
     const body = await waitFor(
@@ -32,5 +44,17 @@ describe('/healthz when Redis goes away', () => {
       { what: '503 from /healthz' },
     );
     expect(body).toMatchObject({ status: 'unavailable', database: 'up', queue: 'down' });
+  });
+
+  it('/escalate still confirms at once and stores the escalation (Postgres holds its routing timer)', async () => {
+    // The test above stopped Redis.
+    const started = Date.now();
+    const response = await postSlashCommand(accord.url, { text: 'Queue is down', user_id: 'U0ALICE' });
+    expect(response.status).toBe(200);
+    expect(JSON.stringify(await response.json())).toMatch(/ESC-\d+/);
+    // Slack shows the user an error after 3 s.
+    expect(Date.now() - started).toBeLessThan(2000);
+    const stored = await database.db.select().from(escalations).where(eq(escalations.title, 'Queue is down'));
+    expect(stored).toHaveLength(1);
   });
 });

@@ -60,7 +60,9 @@ export type UnitOfWork = {
   /**
    * A change made by one statement, which commits on its own: no BEGIN and COMMIT round trips, for
    * the writes a person waits on (raising an escalation inside Slack's request). The statement
-   * returns the timers it wrote, mirrored to the queue after it as a unit of work's are.
+   * returns the timers it wrote, mirrored to the queue after it as a unit of work's are, but
+   * without the caller waiting for the queue: the timers are committed, and one the queue never
+   * got is offered again by the reconciler.
    */
   oneStatement: <T>(run: (db: Database) => Promise<{ value: T; timers: ScheduledTimer[] }>) => Promise<T>;
 };
@@ -72,7 +74,7 @@ export type UnitOfWork = {
 export function createUnitOfWork(db: Database, afterCommit: AfterCommit): UnitOfWork {
   const oneStatement: UnitOfWork['oneStatement'] = async (run) => {
     const { value, timers: written } = await run(db);
-    if (written.length > 0) await afterCommit.timersScheduled(written).catch(() => {});
+    if (written.length > 0) void afterCommit.timersScheduled(written).catch(() => {});
     return value;
   };
   const unitOfWork = async <T>(work: (w: Work) => Promise<T>): Promise<T> => {
