@@ -14,10 +14,12 @@ import { TeamsBot } from '../adapters/teams/teams-bot';
 import { createTeamsHttpHandler } from '../adapters/teams/teams-http';
 import { createTeamsSender } from '../adapters/teams/teams-sender';
 import { type Clock, systemClock } from '../workflows/core/clock';
+import { warmDeliveryStatements } from '../workflows/core/deliver-notice';
+import { warmTimerStatements } from '../workflows/core/timers';
 import { escalationJobs } from '../workflows/escalations/index';
 import { applyGovernanceText, formatPlan, readGovernanceRevision } from '../workflows/governance/index';
 import { issueJobs, syncDigests } from '../workflows/issues/index';
-import { reviewJobs, syncSeriesOnChange } from '../workflows/reviews/index';
+import { reviewJobs, syncSeriesOnChange, warmOccurrenceReads } from '../workflows/reviews/index';
 import { riskJobs } from '../workflows/risks/index';
 import { createChat } from './chat';
 import type { Config } from './config';
@@ -88,6 +90,7 @@ export async function startAccord(config: Config, options: StartOptions) {
       timerHandlers: new Map([...jobs.timers, ...reviewTimers, ...riskJobs(clock), ...issueJobs(clock)]),
       failureHandlers: new Map(jobs.failures),
       deliveriesPerSecond: config.deliveryRateLimit,
+      warmUps: [warmTimerStatements, warmDeliveryStatements, warmOccurrenceReads],
       reconcileHooks: [
         syncSeriesOnChange(
           () => readGovernanceRevision(database.db),
@@ -100,6 +103,7 @@ export async function startAccord(config: Config, options: StartOptions) {
     });
     closers.push(() => runtime.close(options.shutdownGraceMs));
     if (config.role !== 'web') {
+      await runtime.warmConnections();
       runtime.startWorkers();
       await runtime.startReconciler(options.reconcileIntervalMs ?? 60_000);
     }

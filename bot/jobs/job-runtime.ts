@@ -1,6 +1,6 @@
 import { type Job, Worker } from 'bullmq';
 import { sql } from 'drizzle-orm';
-import type { Database } from '../../db/client';
+import type { Database, Transaction } from '../../db/client';
 import { outbox, timers } from '../../db/schema/jobs';
 import type { Clock } from '../../workflows/core/clock';
 import {
@@ -61,6 +61,12 @@ export type JobRuntimeDeps = {
   failureHandlers?: ReadonlyMap<string, DeliveryFailureHandler>;
   /** Work that derives timers from other state (review series), run before each reconcile pass. */
   reconcileHooks?: ((unitOfWork: UnitOfWork) => Promise<unknown>)[];
+  /**
+   * Statements a burst runs, prepared on every pooled connection before the workers start: the
+   * first burst after a start (reminders at the hour) would otherwise plan each statement again on
+   * each connection, in the middle of it.
+   */
+  warmUps?: ((tx: Transaction) => Promise<unknown>)[];
   /** The delivery queue's limit, shared by every worker on it. */
   deliveriesPerSecond: number;
   logger: Logger;
@@ -357,6 +363,21 @@ export function createJobRuntime(deps: JobRuntimeDeps) {
     return run('everything');
   }
 
+  /**
+   * Runs every warm-up once on each of the pool's connections: concurrent transactions hold
+   * distinct ones. Best effort: a warm-up that fails leaves that statement to be planned on use.
+   */
+  async function warmConnections() {
+    const connections = db.$client.options.max ?? 10;
+    await Promise.allSettled(
+      Array.from({ length: connections }, () =>
+        db.transaction(async (tx) => {
+          for (const warm of deps.warmUps ?? []) await warm(tx);
+        }),
+      ),
+    );
+  }
+
   /** True when the queue store answers within a second. */
   async function healthy(): Promise<boolean> {
     let timeout: NodeJS.Timeout | undefined;
@@ -394,7 +415,17 @@ export function createJobRuntime(deps: JobRuntimeDeps) {
     await backend.close();
   }
 
-  return { unitOfWork, startWorkers, reconcile, startReconciler, healthy, close, timerQueue, deliveryQueue };
+  return {
+    unitOfWork,
+    warmConnections,
+    startWorkers,
+    reconcile,
+    startReconciler,
+    healthy,
+    close,
+    timerQueue,
+    deliveryQueue,
+  };
 }
 
 type QueuedJob = Parameters<AnyQueue['addBulk']>[0][number];

@@ -1,6 +1,6 @@
 import { Redis } from 'ioredis';
 import { createJobBackend, type JobBackend } from '../../bot/jobs/job-backend';
-import { createJobRuntime } from '../../bot/jobs/job-runtime';
+import { createJobRuntime, type JobRuntimeDeps } from '../../bot/jobs/job-runtime';
 import { createLogger } from '../../bot/logger';
 import { createMetrics } from '../../bot/metrics';
 import type { Clock } from '../../workflows/core/clock';
@@ -43,7 +43,12 @@ export const postgresBackendUnderTest: BackendUnderTest = {
 export function startRuntime(
   database: TestDatabase,
   backend: JobBackend,
-  options: { chat?: ChatPort; handlers?: Record<string, TimerHandler>; clock?: Clock } = {},
+  options: {
+    chat?: ChatPort;
+    handlers?: Record<string, TimerHandler>;
+    clock?: Clock;
+    warmUps?: JobRuntimeDeps['warmUps'];
+  } = {},
 ) {
   return createJobRuntime({
     backend,
@@ -59,6 +64,7 @@ export function startRuntime(
     },
     timerHandlers: new Map(Object.entries(options.handlers ?? {})),
     deliveriesPerSecond: 200,
+    warmUps: options.warmUps,
     logger: createLogger('silent'),
     metrics: createMetrics(),
   });

@@ -1,5 +1,5 @@
 import { and, eq, gt, inArray, isNull, lt, or, sql } from 'drizzle-orm';
-import { type Database, preparedStatement } from '../../db/client';
+import { type Database, type Executor, preparedStatement } from '../../db/client';
 import { auditEvents } from '../../db/schema/audit';
 import { outbox, type Recipient } from '../../db/schema/jobs';
 import type { Clock } from './clock';
@@ -178,7 +178,7 @@ type OutboxRow = typeof outbox.$inferSelect;
  * senders handed the same row cannot both send it, and one that died mid-send leaves it to be
  * taken again once the lease runs out. No transaction stays open while the platform is called.
  */
-function claim(db: Database, clock: Clock, ids: number[], only: 'any' | 'new'): Promise<OutboxRow[]> {
+function claim(db: Executor, clock: Clock, ids: number[], only: 'any' | 'new'): Promise<OutboxRow[]> {
   const now = clock.now();
   return (
     db
@@ -225,13 +225,21 @@ const markSentStatement = preparedStatement(
 );
 
 /** Rows sent, marked in one statement whatever their number. */
-async function markSent(db: Database, clock: Clock, sent: { id: number; messageId: string | null }[]) {
+async function markSent(db: Executor, clock: Clock, sent: { id: number; messageId: string | null }[]) {
   if (sent.length === 0) return;
   await markSentStatement(db, {
     now: clock.now(),
     ids: sent.map((each) => each.id),
     messageIds: sent.map((each) => each.messageId),
   });
+}
+
+/** Prepares the statements of sending on the connection `tx` holds: they claim and mark nothing. */
+export async function warmDeliveryStatements(tx: Executor) {
+  const clock = { now: () => new Date(0) };
+  await claim(tx, clock, [], 'new');
+  await claim(tx, clock, [], 'any');
+  await markSentStatement(tx, { now: new Date(0), ids: [], messageIds: [] });
 }
 
 /** A failed try that may be retried: counted, and the row let go for the retry to claim. */

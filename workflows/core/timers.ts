@@ -1,5 +1,5 @@
 import { eq, sql } from 'drizzle-orm';
-import { type Database, preparedStatement } from '../../db/client';
+import { type Database, type Executor, preparedStatement } from '../../db/client';
 import { timers } from '../../db/schema/jobs';
 import type { Clock } from './clock';
 import type { UnitOfWork, Work } from './unit-of-work';
@@ -69,6 +69,14 @@ const markFiredStatement = preparedStatement(
   () => sql`UPDATE ${timers} SET fired_at = ${sql.placeholder('now')}::timestamptz
     WHERE ${timers.id} = ANY(${sql.placeholder('ids')}::text[])`,
 );
+
+/** Prepares the statements of firing on the connection `tx` holds: they take and mark nothing. */
+export async function warmTimerStatements(tx: Executor) {
+  await pendingStatement(tx, { id: '' });
+  await takeStatement(tx, { id: '' });
+  await takeDueStatement(tx, { name: '', id: '', now: new Date(0), limit: 0 });
+  await markFiredStatement(tx, { now: new Date(0), ids: [] });
+}
 
 /**
  * Fires a timer once: locks its row, checks it is still pending and due (a moved timer leaves an

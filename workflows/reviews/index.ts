@@ -5,7 +5,7 @@ import { onReviewEnd, onReviewReminder, onReviewStart, type ReviewLinks } from '
 import { REVIEW_END, REVIEW_REMINDER, REVIEW_START } from './sync-reviews';
 
 export type { ReviewLinks } from './on-review-timers';
-export { loadOccurrence } from './review-context';
+export { loadOccurrence, warmOccurrenceReads } from './review-context';
 export { ITEM_TITLE_MAX, TEXT_MAX } from './review-input';
 export { addAgendaItem, ReviewInputError, recordMinutes } from './review-issues';
 export { REVIEW_ACTIONS } from './review-notices';

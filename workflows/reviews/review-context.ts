@@ -154,3 +154,6 @@ export function personIn(context: ReviewContext, identity: PlatformIdentity): st
 }
 
 export const reviewTopic = (occurrenceId: number) => `review:${occurrenceId}`;
+
+/** Prepares the reminders' occurrence read on the connection `tx` holds: it locks nothing. */
+export const warmOccurrenceReads = (tx: Executor) => lockOccurrencesAt(tx, [], async () => undefined);
