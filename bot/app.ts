@@ -16,7 +16,7 @@ import { createTeamsSender } from '../adapters/teams/teams-sender';
 import { type Clock, systemClock } from '../workflows/core/clock';
 import { warmDeliveryStatements } from '../workflows/core/deliver-notice';
 import { warmTimerStatements } from '../workflows/core/timers';
-import { escalationJobs } from '../workflows/escalations/index';
+import { escalationJobs, warmRaiseStatements } from '../workflows/escalations/index';
 import { applyGovernanceText, formatPlan, readGovernanceRevision } from '../workflows/governance/index';
 import { issueJobs, syncDigests } from '../workflows/issues/index';
 import { reviewJobs, syncSeriesOnChange, warmOccurrenceReads } from '../workflows/reviews/index';
@@ -90,7 +90,7 @@ export async function startAccord(config: Config, options: StartOptions) {
       timerHandlers: new Map([...jobs.timers, ...reviewTimers, ...riskJobs(clock), ...issueJobs(clock)]),
       failureHandlers: new Map(jobs.failures),
       deliveriesPerSecond: config.deliveryRateLimit,
-      warmUps: [warmTimerStatements, warmDeliveryStatements, warmOccurrenceReads],
+      warmUps: [warmRaiseStatements, warmTimerStatements, warmDeliveryStatements, warmOccurrenceReads],
       reconcileHooks: [
         syncSeriesOnChange(
           () => readGovernanceRevision(database.db),
@@ -102,8 +102,8 @@ export async function startAccord(config: Config, options: StartOptions) {
       metrics,
     });
     closers.push(() => runtime.close(options.shutdownGraceMs));
+    await runtime.warmConnections();
     if (config.role !== 'web') {
-      await runtime.warmConnections();
       runtime.startWorkers();
       await runtime.startReconciler(options.reconcileIntervalMs ?? 60_000);
     }

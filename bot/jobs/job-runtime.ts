@@ -62,9 +62,9 @@ export type JobRuntimeDeps = {
   /** Work that derives timers from other state (review series), run before each reconcile pass. */
   reconcileHooks?: ((unitOfWork: UnitOfWork) => Promise<unknown>)[];
   /**
-   * Statements a burst runs, prepared on every pooled connection before the workers start: the
-   * first burst after a start (reminders at the hour) would otherwise plan each statement again on
-   * each connection, in the middle of it.
+   * Statements a burst runs (raises, reminders), prepared on every pooled connection at start:
+   * the first burst after a start (reminders at the hour) would otherwise plan each statement
+   * again on each connection, in the middle of it.
    */
   warmUps?: ((tx: Transaction) => Promise<unknown>)[];
   /** The delivery queue's limit, shared by every worker on it. */

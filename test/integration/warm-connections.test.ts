@@ -1,9 +1,11 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Transaction } from '../../db/client';
+import { escalations } from '../../db/schema/escalations';
 import { outbox, timers } from '../../db/schema/jobs';
 import { warmDeliveryStatements } from '../../workflows/core/deliver-notice';
 import { warmTimerStatements } from '../../workflows/core/timers';
+import { warmRaiseStatements } from '../../workflows/escalations/index';
 import { warmOccurrenceReads } from '../../workflows/reviews/index';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { postgresBackendUnderTest, startRuntime } from '../support/job-runtime';
@@ -39,11 +41,13 @@ describe('warming the pooled connections before the workers start', () => {
 
   it("the bot's warm-ups run on a fresh database and change nothing", async () => {
     await database.db.transaction(async (tx) => {
+      await warmRaiseStatements(tx);
       await warmTimerStatements(tx);
       await warmDeliveryStatements(tx);
       expect(await warmOccurrenceReads(tx)).toEqual(new Map());
     });
     expect(await database.db.select().from(timers)).toEqual([]);
     expect(await database.db.select().from(outbox)).toEqual([]);
+    expect(await database.db.select().from(escalations)).toEqual([]);
   });
 });

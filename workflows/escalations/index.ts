@@ -12,7 +12,12 @@ export { EscalationError, type EscalationErrorCode } from './escalation-errors';
 export { DESCRIPTION_MAX, type RaiseFields, TITLE_MAX } from './escalation-input';
 export { ACTIONS as ESCALATION_ACTIONS, parseActionValue, reference } from './escalation-notices';
 export { listEscalations, showEscalation } from './escalation-queries';
-export { type RaiseResult, raiseEscalation, raiseEscalationAs } from './raise-escalation';
+export {
+  type RaiseResult,
+  raiseEscalation,
+  raiseEscalationAs,
+  warmRaiseStatements,
+} from './raise-escalation';
 export { resolveEscalation } from './resolve-escalation';
 
 /** What the worker registers for this capability: its timers and its delivery-failure handling. */

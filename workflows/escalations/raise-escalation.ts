@@ -1,5 +1,5 @@
 import { type SQL, sql } from 'drizzle-orm';
-import { type Database, preparedStatement } from '../../db/client';
+import { type Database, type Executor, preparedStatement } from '../../db/client';
 import type { Clock } from '../core/clock';
 import {
   chooseRelationship,
@@ -127,6 +127,24 @@ const raiseAs = perPlatform((platform) =>
     ),
   ),
 );
+
+/**
+ * Prepares the raise statements on the connection `tx` holds, so the first raises after a start
+ * do not plan them: nobody is '' (a person's ids are never empty), so they store nothing.
+ */
+export async function warmRaiseStatements(tx: Executor) {
+  const fields = {
+    now: new Date(0),
+    title: '',
+    description: null,
+    severity: 'low',
+    goalId: null,
+    ladders: [''],
+  };
+  await namedRaise(tx, { ...fields, relationshipId: '', personId: '' });
+  for (const statement of Object.values(raiseAs))
+    await statement(tx, { ...fields, platformUser: '', channel: null });
+}
 
 async function raiseWith(
   deps: { unitOfWork: UnitOfWork; clock: Clock },
