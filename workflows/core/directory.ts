@@ -1,5 +1,5 @@
 import { and, asc, eq, inArray, isNull, type SQL, sql } from 'drizzle-orm';
-import { type Database, type Executor, preparedStatement } from '../../db/client';
+import { type Executor, preparedStatement } from '../../db/client';
 import { escalationLevels, people, relationships, roles } from '../../db/schema/directory';
 import { goals } from '../../db/schema/goals';
 import type { Recipient } from '../../db/schema/jobs';
@@ -148,7 +148,7 @@ const membershipStatements = perPlatform((platform) =>
 
 /** Which relationship a command is about (see membershipsQuery), in one round trip. */
 export async function chooseRelationship(
-  db: Database,
+  db: Executor,
   identity: PlatformIdentity,
   channel?: string,
 ): Promise<RelationshipChoice> {

@@ -1,5 +1,5 @@
 import { type SQL, sql } from 'drizzle-orm';
-import { type Database, type Executor, preparedStatement } from '../../db/client';
+import { type Executor, preparedStatement } from '../../db/client';
 import type { Clock } from '../core/clock';
 import {
   chooseRelationship,
@@ -59,7 +59,7 @@ export async function raiseEscalation(
  * none is chosen, the choice says why: not in the directory, or several to pick from.
  */
 export async function raiseEscalationAs(
-  deps: { db: Database; unitOfWork: UnitOfWork; clock: Clock },
+  deps: { db: Executor; unitOfWork: UnitOfWork; clock: Clock },
   identity: PlatformIdentity,
   channel: string | undefined,
   input: RaiseFields,

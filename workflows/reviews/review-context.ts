@@ -40,13 +40,8 @@ export function loadOccurrence(db: Executor, occurrenceId: number, lock = false)
  * The occurrence of a series that starts at `startsAt`, locked. `directoryOf` lets reminders fired
  * together share one read of their relationship's directory.
  */
-export function lockOccurrenceAt(db: Executor, ref: OccurrenceAt, directoryOf: DirectoryOf) {
-  const where = and(
-    eq(reviewOccurrences.relationshipId, sql.placeholder('relationshipId')),
-    eq(reviewOccurrences.seriesId, sql.placeholder('seriesId')),
-    eq(reviewOccurrences.startsAt, sql.placeholder('startsAt')),
-  );
-  return readOccurrence(db, { name: 'review_occurrence_at', where, values: ref }, true, directoryOf);
+export async function lockOccurrenceAt(db: Executor, ref: OccurrenceAt, directoryOf: DirectoryOf) {
+  return (await lockOccurrencesAt(db, [ref], directoryOf)).get(occurrenceAtKey(ref));
 }
 
 /** Which occurrence to read, as a prepared statement: a burst of reminders reads one each. */

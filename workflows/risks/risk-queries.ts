@@ -1,5 +1,5 @@
 import { and, asc, desc, eq, gte, sql } from 'drizzle-orm';
-import type { Database, Executor } from '../../db/client';
+import type { Executor } from '../../db/client';
 import { risks } from '../../db/schema/risks';
 import { chooseRelationship, findMemberships, loadDirectory, type PlatformIdentity } from '../core/directory';
 import { RiskError } from './risk-errors';
@@ -56,7 +56,7 @@ export type RiskFormChoices = {
 
 /** What the add form offers; undefined for someone the directory does not know. */
 export async function riskFormChoices(
-  db: Database,
+  db: Executor,
   actor: PlatformIdentity,
   channel?: string,
 ): Promise<RiskFormChoices | undefined> {
