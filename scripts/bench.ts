@@ -81,7 +81,7 @@ async function escalateSection() {
     `Accord /escalate benchmark: Node ${process.version}, ${cpus().length} CPUs; open loop, ${seconds} s per ` +
       `rate after ${warmupSeconds} s of /escalate list; DM drain bound ${drainSeconds} s; Accord runs as a ROLE=web\n` +
       `instance and a ROLE=worker process at nice ${WORKER_NICENESS}; its DELIVERY_RATE_LIMIT: ` +
-      `${deliveryRateLimit ?? 'the default (200 a second)'}; each raise sends 5 messages\n`,
+      `${deliveryRateLimit ?? 'the default (200 a second)'}; each raise sends 5 messages (4 to the fake Slack, 1 to the fake Bot Connector)\n`,
   );
   const steps: Step[] = [];
   const botLogs: string[] = [];

@@ -7,12 +7,15 @@
  */
 import { Agent, request } from 'node:http';
 import { performance } from 'node:perf_hooks';
+import { postActivity, startFakeBotConnector, teamsActivity } from '../../test/support/fake-bot-connector';
 import { startFakeSlack } from '../../test/support/fake-slack';
 import { slackHeaders, slashCommandBody } from '../../test/support/slack-requests';
 import type { FromGenerator, RunParams, StepResult, ToGenerator } from './protocol';
 
 const RAISER = 'U0ALICE';
 const APPROVER = 'U0DAVE';
+/** Level 1's other approver, on Teams (test/fixtures/governance/escalations.yaml). */
+const TEAMS_APPROVER = '00000000-0000-4000-8000-0000000000b0';
 const FORM = 'application/x-www-form-urlencoded';
 const PRIME_DM_TIMEOUT_MS = 10_000;
 
@@ -22,6 +25,8 @@ type Outcome = Answered | { error: string };
 const send = (message: FromGenerator) => process.send?.(message);
 
 const slack = await startFakeSlack();
+/** Where the Teams approver's cards go: the bot learns it from the approver's first message. */
+const connector = await startFakeBotConnector();
 /** When the fake Slack received the first DM to the approver naming each reference. */
 const dmArrivals = new Map<string, number>();
 observeCalls(slack.calls, (call, at) => {
@@ -49,13 +54,22 @@ process.on('message', (message: ToGenerator) => {
 // The orchestrator disconnects when it is done with us, or when it dies: either way, stop.
 process.on('disconnect', () => {
   agent.destroy();
-  void slack.close().finally(() => process.exit(0));
+  void Promise.allSettled([slack.close(), connector.close()]).finally(() => process.exit(0));
 });
 send({ type: 'ready', apiUrl: slack.apiUrl });
 
 async function run(params: RunParams): Promise<StepResult> {
   const post = (text: string) => postSlashCommand(params.url, text, params.requestTimeoutMs);
 
+  if (params.expectDms) {
+    // As in production, the Teams approver has talked to the bot once, so their requests reach them
+    // (otherwise every raise would take the path of an approver who cannot be reached).
+    const hello = await postActivity(
+      params.url,
+      teamsActivity(connector.serviceUrl, { aadObjectId: TEAMS_APPROVER, text: 'help' }),
+    );
+    if (!hello.ok) throw new Error(`the Teams approver's first message failed: HTTP ${hello.status}`);
+  }
   for (let i = 1; i <= params.prime; i++) {
     const outcome = await post(`Prime ${i}`);
     if ('error' in outcome || outcome.status !== 200) throw new Error(`priming failed: ${describe(outcome)}`);
