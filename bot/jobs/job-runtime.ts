@@ -36,6 +36,13 @@ const DELIVERY_LIMIT_WINDOW_MS = 100;
  * the queue, so a platform that answers slowly cannot pile up claimed rows in one process.
  */
 const SENDING_NOW_MAX = 500;
+/**
+ * Messages committed while SENDING_NOW_MAX were being sent wait in the process for their turn, up
+ * to this many (a few seconds of sending): one claim then takes many commits' messages, where a
+ * trip through the queue costs each message its own job, claim and mark. Past it, they go to the
+ * queue, which any worker drains. Postgres holds them all: a crash loses none (reconciler).
+ */
+const WAITING_TO_SEND_MAX = 5000;
 const RECONCILE_BATCH = 1000;
 /** Well beyond the pass interval, so every timer is offered on several passes before it is due. */
 const RECONCILE_HORIZON_MS = 15 * 60_000;
@@ -128,19 +135,30 @@ export function createJobRuntime(deps: JobRuntimeDeps) {
   let sendsNow = false;
   const sending = new Set<Promise<void>>();
   let sendingCount = 0;
+  /** Committed messages waiting for a place among those sent now, oldest first. */
+  const waitingToSend: number[] = [];
 
   const addTimerJobs = coalesced((jobs) => addAll(timerQueue, jobs, 'timers'));
   const addDeliveryJobs = coalesced((jobs) => addAll(deliveryQueue, jobs, 'deliveries'));
   const afterCommit: AfterCommit = {
     timersScheduled: (scheduled) => addTimerJobs(scheduled.map(timerJob)),
     noticesQueued: async (ids) => {
-      if (sendsNow && !closing && sendingCount + ids.length <= SENDING_NOW_MAX) sendNow(ids);
-      else await addDeliveryJobs(ids.map((id) => deliveryJob(id)));
+      if (sendsNow && !closing && waitingToSend.length + ids.length <= WAITING_TO_SEND_MAX) {
+        waitingToSend.push(...ids);
+        sendWaiting();
+      } else await addDeliveryJobs(ids.map((id) => deliveryJob(id)));
     },
   };
 
+  /** As many waiting messages as there is room for among those being sent, in one go. */
+  function sendWaiting() {
+    const room = SENDING_NOW_MAX - sendingCount;
+    if (closing || room <= 0 || waitingToSend.length === 0) return;
+    sendNow(waitingToSend.splice(0, room));
+  }
+
   /**
-   * Sends a commit's new messages from this process without a trip through the queue (the work that
+   * Sends committed new messages from this process without a trip through the queue (the work that
    * queued them is not held up by it). What it leaves (updates, retries) goes to the queue; if it
    * fails as a whole, Postgres still holds the rows and the reconciler offers them again.
    */
@@ -158,6 +176,7 @@ export function createJobRuntime(deps: JobRuntimeDeps) {
       .finally(() => {
         sendingCount -= ids.length;
         sending.delete(sent);
+        sendWaiting();
       });
     sending.add(sent);
   }
@@ -403,10 +422,12 @@ export function createJobRuntime(deps: JobRuntimeDeps) {
     closing = true;
     clearInterval(reconcileTimer);
     clearInterval(sentinelTimer);
-    const graceful = await settlesWithin(
-      Promise.allSettled([...workers.map((worker) => worker.close()), ...sending]),
-      graceMs,
-    );
+    const workersClosed = workers.map((worker) => worker.close());
+    // Once this process takes no more jobs, whichever worker is up next sends them, rather than the
+    // reconciler once they are overdue.
+    if (waitingToSend.length > 0)
+      await settlesWithin(addDeliveryJobs(waitingToSend.splice(0).map((id) => deliveryJob(id))), 1000);
+    const graceful = await settlesWithin(Promise.allSettled([...workersClosed, ...sending]), graceMs);
     if (!graceful) {
       logger.warn({ graceMs }, 'jobs did not finish in time; closing workers by force');
       await settlesWithin(Promise.allSettled(workers.map((worker) => worker.close(true))), 1000);

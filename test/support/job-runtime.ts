@@ -48,6 +48,7 @@ export function startRuntime(
     handlers?: Record<string, TimerHandler>;
     clock?: Clock;
     warmUps?: JobRuntimeDeps['warmUps'];
+    deliveriesPerSecond?: number;
   } = {},
 ) {
   return createJobRuntime({
@@ -63,7 +64,7 @@ export function startRuntime(
       },
     },
     timerHandlers: new Map(Object.entries(options.handlers ?? {})),
-    deliveriesPerSecond: 200,
+    deliveriesPerSecond: options.deliveriesPerSecond ?? 200,
     warmUps: options.warmUps,
     logger: createLogger('silent'),
     metrics: createMetrics(),

@@ -42,6 +42,11 @@ export type Work = {
   cancelTimersExcept: (group: string, keep: string[]) => Promise<void>;
   queueNotice: (recipient: Recipient, notice: Notice, options?: NoticeOptions) => Promise<number>;
   /**
+   * Outbox rows the caller wrote with a statement of its own (one that also records them elsewhere):
+   * sent after the commit, as queueNotice's are.
+   */
+  queuedOutboxRows: (outboxIds: number[]) => void;
+  /**
    * A notice no one will refer to (no update of it follows): written with the others in one
    * statement as the unit of work ends, so a batch of reminders costs one insert, not one each.
    */
@@ -160,6 +165,9 @@ export function createUnitOfWork(db: Database, afterCommit: AfterCommit): UnitOf
           if (!row) throw new Error('outbox insert returned no row');
           queued.push(row.id);
           return row.id;
+        },
+        queuedOutboxRows: (outboxIds) => {
+          queued.push(...outboxIds);
         },
         memo: <T>(key: string, load: () => Promise<T>) => {
           let loaded = memos.get(key);

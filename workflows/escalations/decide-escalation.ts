@@ -132,7 +132,7 @@ export async function decideEscalation(
         now,
       );
       if (!moved) {
-        await tell(
+        tell(
           work,
           escalation,
           directory,
@@ -168,7 +168,7 @@ export async function decideEscalation(
           .set({ version: escalation.version + 1 })
           .where(eq(escalations.id, escalation.id))
           .returning();
-        await audit(work, escalation, actorId, 'approval_recorded', now, {
+        audit(work, escalation, actorId, 'approval_recorded', now, {
           onBehalfOf: decider?.forApprover,
           approvals: approvals.length,
           needed: route.approvalsNeeded,
@@ -194,7 +194,7 @@ export async function decideEscalation(
       input.reason,
       now,
     );
-    await audit(work, decided, actorId, decided.status, now, {
+    audit(work, decided, actorId, decided.status, now, {
       onBehalfOf: decider?.forApprover,
       reason: decided.decisionReason,
     });
@@ -231,7 +231,7 @@ async function close(
   await cancelSla(work, decided);
   await refreshMessages(work, decided, directory);
   const headline = `${reference(decided.id)} was ${status} by ${nameOf(directory, actorId)}.`;
-  await tell(work, decided, directory, decided.raisedBy, headline);
-  if (directory.executive !== actorId) await tell(work, decided, directory, directory.executive, headline);
+  tell(work, decided, directory, decided.raisedBy, headline);
+  if (directory.executive !== actorId) tell(work, decided, directory, directory.executive, headline);
   return decided;
 }

@@ -23,7 +23,7 @@ export const onEscalationDeliveryFailure: DeliveryFailureHandler = async (failur
     (candidate) => JSON.stringify(directMessageTo(candidate)) === JSON.stringify(failure.recipient),
   );
   const who = person ? nameOf(directory, person.id) : 'the governance channel';
-  await tell(
+  tell(
     work,
     escalation,
     directory,

@@ -39,8 +39,8 @@ export function onSlaBreach(clock: Clock): TimerHandler {
     if (!reminded) return;
     const top = directory.levels.find((candidate) => candidate.position === escalation.level);
     if (attempt < MAX_TOP_REMINDERS && top)
-      await scheduleSla(work, reminded, slaDue(directory, top, now), attempt);
-    await audit(work, reminded, 'accord', 'executive_reminded', now, { attempt });
+      await scheduleSla(work, reminded, slaDue(directory, top, now), { attempt });
+    audit(work, reminded, 'accord', 'executive_reminded', now, { attempt });
     await briefExecutive(
       work,
       reminded,

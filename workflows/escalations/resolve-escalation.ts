@@ -59,10 +59,10 @@ export async function resolveEscalation(
     if (!resolved) throw new Error(`escalation ${escalation.id} vanished while being resolved`);
     await cancelSla(work, resolved);
     await refreshMessages(work, resolved, directory);
-    await audit(work, resolved, actorId, 'resolved', now, { note });
+    audit(work, resolved, actorId, 'resolved', now, { note });
     const headline = `${ref} was resolved by ${nameOf(directory, actorId)}${note ? `: ${note}` : '.'}`;
     for (const personId of new Set([resolved.raisedBy, directory.executive])) {
-      if (personId && personId !== actorId) await tell(work, resolved, directory, personId, headline);
+      if (personId && personId !== actorId) tell(work, resolved, directory, personId, headline);
     }
     return `${ref} is resolved.`;
   });

@@ -57,9 +57,9 @@ export function onEscalationRaised(clock: Clock): TimerHandler {
 
     const reached = start ? await requestDecisions(work, escalation, directory, start.route) : [];
     await postToChannels(work, escalation, directory);
-    if (escalation.slaDueAt) await scheduleSla(work, escalation, escalation.slaDueAt);
+    if (escalation.slaDueAt) await scheduleSla(work, escalation, escalation.slaDueAt, { fresh: true });
     const passed = start ? (start.level === first ? [] : [first, ...start.passed]) : directory.levels;
-    await audit(work, escalation, raisedBy, 'raised', escalation.createdAt, {
+    audit(work, escalation, raisedBy, 'raised', escalation.createdAt, {
       title: escalation.title,
       severity: escalation.severity,
       level: escalation.level,
@@ -79,7 +79,7 @@ export function onEscalationRaised(clock: Clock): TimerHandler {
       reached,
     );
     const sentTo = reached.map((personId) => nameOf(directory, personId));
-    await tell(
+    tell(
       work,
       escalation,
       directory,

@@ -1,0 +1,121 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createJobBackend } from '../../bot/jobs/job-backend';
+import type { JobRuntime } from '../../bot/jobs/job-runtime';
+import type { Recipient } from '../../db/schema/jobs';
+import type { ChatPort } from '../../workflows/core/ports';
+import { createTestDatabase, type TestDatabase } from '../support/database';
+import { startRuntime } from '../support/job-runtime';
+import { testRedisUrl, uniquePrefix } from '../support/redis';
+import { waitFor } from '../support/wait';
+
+/**
+ * A worker sends what its own commits queued without a trip through the queue, a bounded number at
+ * once: a burst larger than that waits in the process for its turn, and whatever still waits when
+ * the worker stops is handed to the queue for the next worker.
+ */
+describe('messages sent right after their commit', () => {
+  let database: TestDatabase;
+  const runtimes: JobRuntime[] = [];
+  const redisUrl = testRedisUrl();
+
+  /** A platform whose answers can be held back, counting what it was asked to send and when. */
+  function heldPlatform() {
+    const started: string[] = [];
+    let inFlight = 0;
+    let maxInFlight = 0;
+    let release = () => {};
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const chat: ChatPort = {
+      send: async (recipient: Recipient) => {
+        started.push('channel' in recipient ? recipient.channel : '');
+        inFlight++;
+        maxInFlight = Math.max(maxInFlight, inFlight);
+        await held;
+        inFlight--;
+        return { messageId: `C1/${started.length}` };
+      },
+      update: async () => {},
+    };
+    return { chat, started, maxInFlight: () => maxInFlight, release: () => release() };
+  }
+
+  const sentCount = (platform: { started: string[] }, count: number) =>
+    waitFor(() => (platform.started.length >= count ? true : undefined), { what: `${count} sends` });
+
+  const commit = (runtime: JobRuntime, label: string, count: number) =>
+    runtime.unitOfWork(async (work) => {
+      for (let i = 0; i < count; i++)
+        work.queueNoticeAtEnd({ platform: 'slack', channel: `${label}-${i}` }, { title: `${label} ${i}` });
+    });
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+  });
+  afterEach(async () => {
+    await Promise.all(runtimes.splice(0).map((runtime) => runtime.close(2000)));
+  });
+  afterAll(async () => {
+    await database?.drop();
+  });
+
+  it('sends a burst larger than it sends at once, each message once, the earlier commits first', async () => {
+    const platform = heldPlatform();
+    const backend = createJobBackend({ redisUrl, prefix: uniquePrefix('send-now') });
+    const runtime = startRuntime(database, backend, { chat: platform.chat, deliveriesPerSecond: 10_000 });
+    runtimes.push(runtime);
+    runtime.startWorkers();
+    for (const label of ['first', 'second', 'third']) await commit(runtime, label, 400);
+
+    // A slow platform holds 500 messages at most; the rest wait their turn.
+    await sentCount(platform, 500);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(platform.started).toHaveLength(500);
+    platform.release();
+    await sentCount(platform, 1200);
+
+    expect(new Set(platform.started).size).toBe(1200);
+    expect(platform.maxInFlight()).toBeLessThanOrEqual(500);
+    const position = (label: string) =>
+      platform.started.flatMap((channel, i) => (channel.startsWith(label) ? [i] : []));
+    expect(Math.max(...position('first'))).toBeLessThan(Math.min(...position('third')));
+    expect(await runtime.deliveryQueue.getJobCounts('wait', 'delayed', 'completed')).toEqual({
+      wait: 0,
+      delayed: 0,
+      completed: 0,
+    });
+  });
+
+  it('hands the messages still waiting when it stops to the queue, and the next worker sends them', async () => {
+    const prefix = uniquePrefix('send-handover');
+    const platform = heldPlatform();
+    const stopping = startRuntime(database, createJobBackend({ redisUrl, prefix }), {
+      chat: platform.chat,
+      deliveriesPerSecond: 10_000,
+    });
+    stopping.startWorkers();
+    await commit(stopping, 'handed', 800);
+    await sentCount(platform, 500);
+
+    const closed = stopping.close(5000);
+    platform.release();
+    await closed;
+    expect(platform.started).toHaveLength(500);
+
+    const next = heldPlatform();
+    next.release();
+    const runtime = startRuntime(database, createJobBackend({ redisUrl, prefix }), {
+      chat: next.chat,
+      deliveriesPerSecond: 10_000,
+    });
+    runtimes.push(runtime);
+    runtime.startWorkers();
+    await sentCount(next, 300);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+
+    const all = [...platform.started, ...next.started];
+    expect(all).toHaveLength(800);
+    expect(new Set(all).size).toBe(800);
+  });
+});
