@@ -15,6 +15,7 @@ import { fireTimer, TimerFailure, type TimerHandler } from '../../workflows/core
 import {
   type AfterCommit,
   createUnitOfWork,
+  type QueuedNotices,
   type ScheduledTimer,
   type UnitOfWork,
 } from '../../workflows/core/unit-of-work';
@@ -37,10 +38,10 @@ const DELIVERY_LIMIT_WINDOW_MS = 100;
  */
 const SENDING_NOW_MAX = 500;
 /**
- * Messages committed while SENDING_NOW_MAX were being sent wait in the process for their turn, up
- * to this many (a few seconds of sending): one claim then takes many commits' messages, where a
- * trip through the queue costs each message its own job, claim and mark. Past it, they go to the
- * queue, which any worker drains. Postgres holds them all: a crash loses none (reconciler).
+ * Committed messages wait in the process for the send limit and for a place among those being sent,
+ * up to this many (seconds of sending): one claim then takes many commits' messages, where a trip
+ * through the queue costs each message its own job, claim and mark. Past it, they go to the queue,
+ * which any worker drains. Postgres holds them all: a crash loses none (reconciler).
  */
 const WAITING_TO_SEND_MAX = 5000;
 const RECONCILE_BATCH = 1000;
@@ -50,6 +51,7 @@ const RECONCILE_HORIZON_MS = 15 * 60_000;
 const OVERDUE_MS = 10_000;
 /** Due timers of one kind fired in one transaction; a retried job fires only its own. */
 const TIMER_BATCH = 50;
+const TIMER_CONCURRENCY = 2;
 /** Jobs remembered as fired alongside another (a minute of a 10,000-a-minute burst, and then some). */
 const FIRED_ALONGSIDE_MAX = 20_000;
 const SENTINEL_JOB = 'sentinel';
@@ -135,26 +137,51 @@ export function createJobRuntime(deps: JobRuntimeDeps) {
   let sendsNow = false;
   const sending = new Set<Promise<void>>();
   let sendingCount = 0;
-  /** Committed messages waiting for a place among those sent now, oldest first. */
-  const waitingToSend: number[] = [];
+  /** Committed messages waiting for their turn to be sent from this process, oldest first. */
+  const waiting: QueuedNotices = { urgent: [], routine: [] };
+  const waitingCount = () => waiting.urgent.length + waiting.routine.length;
+  const takeAllWaiting = () => [...waiting.urgent.splice(0), ...waiting.routine.splice(0)];
+  let pumping = false;
 
   const addTimerJobs = coalesced((jobs) => addAll(timerQueue, jobs, 'timers'));
   const addDeliveryJobs = coalesced((jobs) => addAll(deliveryQueue, jobs, 'deliveries'));
   const afterCommit: AfterCommit = {
     timersScheduled: (scheduled) => addTimerJobs(scheduled.map(timerJob)),
-    noticesQueued: async (ids) => {
-      if (sendsNow && !closing && waitingToSend.length + ids.length <= WAITING_TO_SEND_MAX) {
-        waitingToSend.push(...ids);
-        sendWaiting();
-      } else await addDeliveryJobs(ids.map((id) => deliveryJob(id)));
+    noticesQueued: async (queued) => {
+      const count = queued.urgent.length + queued.routine.length;
+      if (sendsNow && !closing && waitingCount() + count <= WAITING_TO_SEND_MAX) {
+        waiting.urgent.push(...queued.urgent);
+        waiting.routine.push(...queued.routine);
+        void pump();
+      } else await addDeliveryJobs([...queued.urgent, ...queued.routine].map((id) => deliveryJob(id)));
     },
   };
 
-  /** As many waiting messages as there is room for among those being sent, in one go. */
-  function sendWaiting() {
-    const room = SENDING_NOW_MAX - sendingCount;
-    if (closing || room <= 0 || waitingToSend.length === 0) return;
-    sendNow(waitingToSend.splice(0, room));
+  /**
+   * Takes the allowance for waiting messages, as many as there is room for among those being sent,
+   * and sends those it was granted, the urgent first: an approver's request committed while a burst
+   * of notices waits for the limit goes out with the next grant, not after the burst. Nothing is
+   * claimed before it may be sent.
+   */
+  async function pump() {
+    if (pumping) return;
+    pumping = true;
+    try {
+      while (!closing && waitingCount() > 0 && sendingCount < SENDING_NOW_MAX) {
+        const granted = await allowance.take(Math.min(waitingCount(), SENDING_NOW_MAX - sendingCount));
+        if (closing) break;
+        const ids = waiting.urgent.splice(0, granted);
+        ids.push(...waiting.routine.splice(0, granted - ids.length));
+        if (ids.length > 0) sendNow(ids);
+      }
+    } catch (error) {
+      // The allowance could not be had (its store is away): the queue takes them, or the reconciler.
+      const ids = takeAllWaiting();
+      logger.warn({ err: error, count: ids.length }, 'could not send messages now; the queue will');
+      await queueLeft(ids.map((outboxId) => ({ outboxId, delayMs: 0 })));
+    } finally {
+      pumping = false;
+    }
   }
 
   /**
@@ -176,7 +203,7 @@ export function createJobRuntime(deps: JobRuntimeDeps) {
       .finally(() => {
         sendingCount -= ids.length;
         sending.delete(sent);
-        sendWaiting();
+        void pump();
       });
     sending.add(sent);
   }
@@ -247,8 +274,12 @@ export function createJobRuntime(deps: JobRuntimeDeps) {
 
   function startWorkers() {
     sendsNow = true;
+    // Two batches at a time: each takes every due timer of its kind (up to TIMER_BATCH), so more
+    // fired no more, and only crowded Postgres, which the web instance answering Slack shares.
     workers.push(
-      backend.worker(TIMER_QUEUE, (job) => processTimer(job as Job<TimerJob>), { concurrency: 10 }),
+      backend.worker(TIMER_QUEUE, (job) => processTimer(job as Job<TimerJob>), {
+        concurrency: TIMER_CONCURRENCY,
+      }),
     );
     const delivery = backend.worker(
       DELIVERY_QUEUE,
@@ -425,8 +456,8 @@ export function createJobRuntime(deps: JobRuntimeDeps) {
     const workersClosed = workers.map((worker) => worker.close());
     // Once this process takes no more jobs, whichever worker is up next sends them, rather than the
     // reconciler once they are overdue.
-    if (waitingToSend.length > 0)
-      await settlesWithin(addDeliveryJobs(waitingToSend.splice(0).map((id) => deliveryJob(id))), 1000);
+    if (waitingCount() > 0)
+      await settlesWithin(addDeliveryJobs(takeAllWaiting().map((id) => deliveryJob(id))), 1000);
     const graceful = await settlesWithin(Promise.allSettled([...workersClosed, ...sending]), graceMs);
     if (!graceful) {
       logger.warn({ graceMs }, 'jobs did not finish in time; closing workers by force');

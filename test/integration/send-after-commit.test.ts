@@ -87,6 +87,28 @@ describe('messages sent right after their commit', () => {
     });
   });
 
+  it('sends an approver request committed behind a burst waiting for the send limit with the next grant', async () => {
+    const platform = heldPlatform();
+    platform.release();
+    const backend = createJobBackend({ redisUrl, prefix: uniquePrefix('send-urgent') });
+    const runtime = startRuntime(database, backend, { chat: platform.chat, deliveriesPerSecond: 50 });
+    runtimes.push(runtime);
+    runtime.startWorkers();
+    await commit(runtime, 'notice', 200);
+    await sentCount(platform, 50);
+    await runtime.unitOfWork((work) =>
+      work.queueNotice(
+        { platform: 'slack', channel: 'approver' },
+        { title: 'Please decide' },
+        { urgent: true },
+      ),
+    );
+
+    await sentCount(platform, 101);
+    // First in the second second's grant, not after the 150 notices that were waiting before it.
+    expect(platform.started.indexOf('approver')).toBe(50);
+  });
+
   it('hands the messages still waiting when it stops to the queue, and the next worker sends them', async () => {
     const prefix = uniquePrefix('send-handover');
     const platform = heldPlatform();

@@ -1,4 +1,4 @@
-import { and, eq, gt, inArray, isNull, lt, or, sql } from 'drizzle-orm';
+import { and, eq, gt, isNull, lt, or, sql } from 'drizzle-orm';
 import { type Database, type Executor, preparedStatement } from '../../db/client';
 import { auditEvents } from '../../db/schema/audit';
 import { outbox, type Recipient } from '../../db/schema/jobs';
@@ -92,11 +92,12 @@ export type LeftToQueue = { outboxId: number; delayMs: number };
 
 /**
  * Sends new messages queued together (the DMs of a batch of reminders, of a routed escalation) as
- * soon as the work that queued them has committed: one statement claims them all, the sends run
- * concurrently as the allowance lets them, and one statement marks those that went. Updates of
- * earlier messages are not taken: they wait in the queue for their original. Returns what the
- * queue should take on: rows it did not claim (updates, rows another sender holds: the queue finds
- * those not pending) at once, and sends that failed but may succeed later, after a pause.
+ * soon as the work that queued them has committed, the caller holding the allowance for all of
+ * them: one statement claims them all, the sends run concurrently, and one statement marks those
+ * that went. Updates of earlier messages are not taken: they wait in the queue for their original.
+ * Returns what the queue should take on: rows it did not claim (updates, rows another sender holds:
+ * the queue finds those not pending) at once, and sends that failed but may succeed later, after a
+ * pause.
  */
 export async function deliverNoticesNow(
   db: Database,
@@ -112,60 +113,29 @@ export async function deliverNoticesNow(
     .filter((id) => !claimed.has(id))
     .map((outboxId) => ({ outboxId, delayMs: 0 }));
   const outcomes: DeliveryOutcome[] = [];
-  const settle = async (chunk: OutboxRow[]) => {
-    const results = await Promise.allSettled(chunk.map((row) => sendNew(chat, options, row)));
-    const sent: { id: number; messageId: string }[] = [];
-    for (const [i, result] of results.entries()) {
-      const row = chunk[i] as OutboxRow;
-      if (result.status === 'fulfilled') {
-        sent.push({ id: row.id, messageId: result.value.messageId });
-        outcomes.push('sent');
-        continue;
-      }
-      const failure = asDeliveryError(result.reason);
-      if (failure.permanent) {
-        await unitOfWork((work) => recordFailure(work, clock, row, failure, options.failureHandlers));
-        outcomes.push('failed');
-      } else {
-        await release(db, row.id, failure);
-        leftToQueue.push({ outboxId: row.id, delayMs: failure.retryAfterMs ?? RETRY_AFTER_MS });
-      }
+  // In the order asked for (the urgent first), whatever order the claim returned them in.
+  const order = new Map(outboxIds.map((id, i) => [id, i]));
+  rows.sort((a, b) => (order.get(a.id) ?? 0) - (order.get(b.id) ?? 0));
+  const results = await Promise.allSettled(rows.map((row) => sendNew(chat, options, row)));
+  const sent: { id: number; messageId: string }[] = [];
+  for (const [i, result] of results.entries()) {
+    const row = rows[i] as OutboxRow;
+    if (result.status === 'fulfilled') {
+      sent.push({ id: row.id, messageId: result.value.messageId });
+      outcomes.push('sent');
+      continue;
     }
-    await markSent(db, clock, sent);
-  };
-  // Each chunk the allowance lets go is sent without waiting for the one before it to be answered:
-  // a slow platform then costs a batch one answer's time, not one per chunk.
-  const chunks: Promise<void>[] = [];
-  try {
-    for (let next = 0; next < rows.length; ) {
-      const allowed = await takeOrLetGo(db, options, rows.slice(next));
-      chunks.push(settle(rows.slice(next, next + allowed)));
-      next += allowed;
+    const failure = asDeliveryError(result.reason);
+    if (failure.permanent) {
+      await unitOfWork((work) => recordFailure(work, clock, row, failure, options.failureHandlers));
+      outcomes.push('failed');
+    } else {
+      await release(db, row.id, failure);
+      leftToQueue.push({ outboxId: row.id, delayMs: failure.retryAfterMs ?? RETRY_AFTER_MS });
     }
-  } finally {
-    await Promise.allSettled(chunks);
   }
-  await Promise.all(chunks);
+  await markSent(db, clock, sent);
   return { outcomes, leftToQueue };
-}
-
-/** As many of `rows` as may be sent now; if the allowance cannot be had, they are let go first. */
-async function takeOrLetGo(db: Database, options: DeliveryOptions, rows: OutboxRow[]): Promise<number> {
-  try {
-    return (await options.allowance?.take(rows.length)) ?? rows.length;
-  } catch (error) {
-    // None of them was tried: whoever is handed them next need not wait out the lease.
-    await db
-      .update(outbox)
-      .set({ claimedUntil: null })
-      .where(
-        inArray(
-          outbox.id,
-          rows.map((row) => row.id),
-        ),
-      );
-    throw error;
-  }
 }
 
 /** The first retry of a send made right away, as the queue's own backoff would wait. */

@@ -7,10 +7,13 @@ import type { Notice } from './notice';
 export type ScheduledTimer = { id: string; dueAt: Date };
 export type AuditEvent = typeof auditEvents.$inferInsert;
 
+/** Outbox rows a commit wrote: those asking someone to act, and those that only inform. */
+export type QueuedNotices = { urgent: number[]; routine: number[] };
+
 /** What happens after a commit: mirror the new rows to the queue. Losing this is safe (reconciler). */
 export type AfterCommit = {
   timersScheduled: (scheduled: ScheduledTimer[]) => Promise<void>;
-  noticesQueued: (outboxIds: number[]) => Promise<void>;
+  noticesQueued: (queued: QueuedNotices) => Promise<void>;
 };
 
 export type TimerRequest = {
@@ -32,6 +35,11 @@ export type NoticeOptions = {
   topic?: string;
   /** The outbox row whose message this one replaces. */
   updateOf?: number;
+  /**
+   * It asks someone to act (an approver's request): when sends are limited, it goes before the
+   * messages that only inform.
+   */
+  urgent?: boolean;
 };
 
 export type Work = {
@@ -45,12 +53,12 @@ export type Work = {
    * Outbox rows the caller wrote with a statement of its own (one that also records them elsewhere):
    * sent after the commit, as queueNotice's are.
    */
-  queuedOutboxRows: (outboxIds: number[]) => void;
+  queuedOutboxRows: (outboxIds: number[], options?: Pick<NoticeOptions, 'urgent'>) => void;
   /**
    * A notice no one will refer to (no update of it follows): written with the others in one
    * statement as the unit of work ends, so a batch of reminders costs one insert, not one each.
    */
-  queueNoticeAtEnd: (recipient: Recipient, notice: Notice, options?: NoticeOptions) => void;
+  queueNoticeAtEnd: (recipient: Recipient, notice: Notice, options?: Omit<NoticeOptions, 'urgent'>) => void;
   /** An audit event, written with the others in one statement as the unit of work ends. */
   auditAtEnd: (event: AuditEvent) => void;
   /**
@@ -84,7 +92,9 @@ export function createUnitOfWork(db: Database, afterCommit: AfterCommit): UnitOf
   };
   const unitOfWork = async <T>(work: (w: Work) => Promise<T>): Promise<T> => {
     const scheduled = new Map<string, ScheduledTimer>();
-    const queued: number[] = [];
+    const queued: QueuedNotices = { urgent: [], routine: [] };
+    const queue = (outboxIds: number[], options: Pick<NoticeOptions, 'urgent'>) =>
+      queued[options.urgent ? 'urgent' : 'routine'].push(...outboxIds);
     const memos = new Map<string, Promise<unknown>>();
     const atEnd: { notices: (typeof outbox.$inferInsert)[]; audit: AuditEvent[] } = {
       notices: [],
@@ -163,12 +173,10 @@ export function createUnitOfWork(db: Database, afterCommit: AfterCommit): UnitOf
             })
             .returning({ id: outbox.id });
           if (!row) throw new Error('outbox insert returned no row');
-          queued.push(row.id);
+          queue([row.id], options);
           return row.id;
         },
-        queuedOutboxRows: (outboxIds) => {
-          queued.push(...outboxIds);
-        },
+        queuedOutboxRows: (outboxIds, options = {}) => queue(outboxIds, options),
         memo: <T>(key: string, load: () => Promise<T>) => {
           let loaded = memos.get(key);
           if (!loaded) {
@@ -192,14 +200,17 @@ export function createUnitOfWork(db: Database, afterCommit: AfterCommit): UnitOf
       });
       if (atEnd.notices.length > 0) {
         const rows = await tx.insert(outbox).values(atEnd.notices).returning({ id: outbox.id });
-        queued.push(...rows.map((row) => row.id));
+        queue(
+          rows.map((row) => row.id),
+          {},
+        );
       }
       if (atEnd.audit.length > 0) await tx.insert(auditEvents).values(atEnd.audit);
       return value;
     });
     await Promise.allSettled([
       scheduled.size > 0 ? afterCommit.timersScheduled([...scheduled.values()]) : undefined,
-      queued.length > 0 ? afterCommit.noticesQueued(queued) : undefined,
+      queued.urgent.length + queued.routine.length > 0 ? afterCommit.noticesQueued(queued) : undefined,
     ]);
     return result;
   };

@@ -96,11 +96,14 @@ export async function briefExecutive(
     return;
   }
   const request = approverRequest(escalation, directory, executive);
-  await sendRequest(work, escalation, executive.id, recipient, {
-    ...request,
-    context: headline,
-    fallback: headline,
-  });
+  await sendRequest(
+    work,
+    escalation,
+    executive.id,
+    recipient,
+    { ...request, context: headline, fallback: headline },
+    false,
+  );
 }
 
 /**
@@ -128,6 +131,7 @@ async function queueRememberedNotice(
   recipient: Recipient,
   notice: Notice,
   message: { purpose: 'approver'; personId: string; level: number } | { purpose: 'channel' },
+  urgent: boolean,
 ) {
   const [row] = await queueRemembered(work.tx, {
     recipient: JSON.stringify(recipient),
@@ -140,22 +144,30 @@ async function queueRememberedNotice(
     level: message.purpose === 'approver' ? message.level : null,
   });
   if (!row) throw new Error('outbox insert returned no row');
-  work.queuedOutboxRows([Number(row.outbox_id)]);
+  work.queuedOutboxRows([Number(row.outbox_id)], { urgent });
 }
 
-/** A message with decision buttons, remembered so it is updated when the escalation changes. */
+/**
+ * A message with decision buttons, remembered so it is updated when the escalation changes. A
+ * decider's request is `urgent`: it is what moves the escalation on, so it goes before the messages
+ * that inform. The executive's briefing carries the buttons too, but informs first.
+ */
 function sendRequest(
   work: Work,
   escalation: Escalation,
   personId: string,
   recipient: Recipient,
   notice: Notice,
+  urgent: boolean,
 ) {
-  return queueRememberedNotice(work, escalation, recipient, notice, {
-    purpose: 'approver',
-    personId,
-    level: escalation.level,
-  });
+  return queueRememberedNotice(
+    work,
+    escalation,
+    recipient,
+    notice,
+    { purpose: 'approver', personId, level: escalation.level },
+    urgent,
+  );
 }
 
 /** Each decider of the current level gets the request with the decision buttons. */
@@ -176,6 +188,7 @@ export async function requestDecisions(
       decider.personId,
       recipient,
       approverRequest(escalation, directory, person, decider.forApprover),
+      true,
     );
     reached.push(decider.personId);
   }
@@ -195,9 +208,8 @@ export async function postToChannels(work: Work, escalation: Escalation, directo
       escalation,
       recipient,
       escalationSummary(escalation, directory, undefined),
-      {
-        purpose: 'channel',
-      },
+      { purpose: 'channel' },
+      false,
     );
   }
 }

@@ -123,6 +123,7 @@ export async function requestAgreement(work: Work, context: GoalContext): Promis
       const outboxId = await work.queueNotice(recipient, agreementRequest(context, side), {
         relationshipId: context.goal.relationshipId,
         topic: topicOf(context.goal),
+        urgent: true,
       });
       await work.tx.insert(topicMessages).values({
         topic: topicOf(context.goal),

@@ -157,6 +157,7 @@ export async function requestApproval(
     const outboxId = await work.queueNotice(recipient, approvalRequest(issue, directory), {
       relationshipId: issue.relationshipId,
       topic: topic(issue.id),
+      urgent: true,
     });
     await work.tx
       .insert(topicMessages)
