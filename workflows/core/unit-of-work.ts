@@ -72,12 +72,11 @@ export type UnitOfWork = {
   <T>(work: (w: Work) => Promise<T>): Promise<T>;
   /**
    * A change made by one statement, which commits on its own: no BEGIN and COMMIT round trips, for
-   * the writes a person waits on (raising an escalation inside Slack's request). The statement
-   * returns the timers it wrote, mirrored to the queue after it as a unit of work's are, but
-   * without the caller waiting for the queue: the timers are committed, and one the queue never
-   * got is offered again by the reconciler.
+   * the writes a person waits on (raising an escalation inside Slack's request). Nothing is mirrored
+   * to the queue after it: a timer it writes must be of a kind set due at once, which workers poll
+   * for (TimerHandler.dueAtOnce).
    */
-  oneStatement: <T>(run: (db: Database) => Promise<{ value: T; timers: ScheduledTimer[] }>) => Promise<T>;
+  oneStatement: <T>(run: (db: Database) => Promise<T>) => Promise<T>;
 };
 
 /**
@@ -85,11 +84,7 @@ export type UnitOfWork = {
  * set. Nothing is sent or scheduled before it commits.
  */
 export function createUnitOfWork(db: Database, afterCommit: AfterCommit): UnitOfWork {
-  const oneStatement: UnitOfWork['oneStatement'] = async (run) => {
-    const { value, timers: written } = await run(db);
-    if (written.length > 0) void afterCommit.timersScheduled(written).catch(() => {});
-    return value;
-  };
+  const oneStatement: UnitOfWork['oneStatement'] = (run) => run(db);
   const unitOfWork = async <T>(work: (w: Work) => Promise<T>): Promise<T> => {
     const scheduled = new Map<string, ScheduledTimer>();
     const queued: QueuedNotices = { urgent: [], routine: [] };

@@ -163,8 +163,7 @@ async function raiseWith(
       goalId: fields.goalId ?? null,
       ladders: fields.goalId ? ['', `goal:${fields.goalId}`] : [''],
     });
-    const timers = row?.escalation_id ? [{ id: routeTimerId(row.escalation_id), dueAt: now }] : [];
-    return { value: row, timers };
+    return row;
   });
 }
 

@@ -29,7 +29,7 @@ export const routeTimerId = (escalationId: number | string) => `escalation-route
  * share their reads of the directory.
  */
 export function onEscalationRaised(clock: Clock): TimerHandler {
-  return async (timer, work) => {
+  const route: TimerHandler = async (timer, work) => {
     const { escalationId } = timer.payload as { escalationId: number };
     const raised = await lockEscalation(work.tx, escalationId);
     // Resolved before it was routed: there is nobody left to ask.
@@ -89,4 +89,7 @@ export function onEscalationRaised(clock: Clock): TimerHandler {
         : `${ref} could not reach anybody at any level, so ${nameOf(directory, directory.executive)} (the escalation executive) was told.`,
     );
   };
+  // Raised inside Slack's request: the raise adds no queue job, and workers poll for it.
+  route.dueAtOnce = true;
+  return route;
 }
