@@ -1,0 +1,1 @@
+CREATE INDEX "timers_due_by_name_idx" ON "timers" USING btree ("name","due_at") WHERE fired_at IS NULL AND cancelled_at IS NULL;
