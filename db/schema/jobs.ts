@@ -26,9 +26,7 @@ export const timers = pgTable(
     index('timers_pending_idx').on(t.dueAt).where(sql`fired_at IS NULL AND cancelled_at IS NULL`),
     // The due timers of one kind, as a batch takes them and as workers poll for a raise's routing:
     // by due time alone, a poll read every due timer of every kind (a burst of reminders) to find none.
-    index('timers_due_by_name_idx')
-      .on(t.name, t.dueAt)
-      .where(sql`fired_at IS NULL AND cancelled_at IS NULL`),
+    index('timers_due_by_name_idx').on(t.name, t.dueAt).where(sql`fired_at IS NULL AND cancelled_at IS NULL`),
     index('timers_group_idx').on(t.groupKey).where(sql`fired_at IS NULL AND cancelled_at IS NULL`),
   ],
 );
