@@ -51,6 +51,11 @@ const RECONCILE_HORIZON_MS = 15 * 60_000;
 const OVERDUE_MS = 10_000;
 /** Due timers of one kind fired in one transaction; a retried job fires only its own. */
 const TIMER_BATCH = 50;
+/**
+ * Batches of timers a worker fires at once, from jobs and from polls alike. Each takes every due
+ * timer of its kind (up to TIMER_BATCH), so more fired no more, and only crowded Postgres, which the
+ * web instance answering Slack shares.
+ */
 const TIMER_CONCURRENCY = 2;
 /** How often a worker looks for timers set due at once (a raise's routing) when it found none. */
 const DUE_AT_ONCE_POLL_MS = 50;
@@ -306,8 +311,6 @@ export function createJobRuntime(deps: JobRuntimeDeps) {
   function startWorkers() {
     sendsNow = true;
     for (const name of dueAtOnce) for (let i = 0; i < TIMER_CONCURRENCY; i++) polling.push(pollDue(name));
-    // Two batches at a time: each takes every due timer of its kind (up to TIMER_BATCH), so more
-    // fired no more, and only crowded Postgres, which the web instance answering Slack shares.
     workers.push(
       backend.worker(TIMER_QUEUE, (job) => processTimer(job as Job<TimerJob>), {
         concurrency: TIMER_CONCURRENCY,

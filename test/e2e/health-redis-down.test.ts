@@ -3,6 +3,7 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Accord } from '../../bot/app';
 import { escalations } from '../../db/schema/escalations';
+import { outbox } from '../../db/schema/jobs';
 import { startTestAccord, testConfig } from '../support/accord';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { startFakeSlack } from '../support/fake-slack';
@@ -46,7 +47,7 @@ describe('when Redis goes away', () => {
     expect(body).toMatchObject({ status: 'unavailable', database: 'up', queue: 'down' });
   });
 
-  it('/escalate still confirms at once and stores the escalation (Postgres holds its routing timer)', async () => {
+  it('/escalate still confirms at once, stores the escalation and routes it (its timer is polled from Postgres)', async () => {
     // The test above stopped Redis.
     const started = Date.now();
     const response = await postSlashCommand(accord.url, { text: 'Queue is down', user_id: 'U0ALICE' });
@@ -56,5 +57,17 @@ describe('when Redis goes away', () => {
     expect(Date.now() - started).toBeLessThan(2000);
     const stored = await database.db.select().from(escalations).where(eq(escalations.title, 'Queue is down'));
     expect(stored).toHaveLength(1);
+    // The approver's request is written, to be sent once the send limit (kept on Redis) answers.
+    const request = await waitFor(
+      async () => {
+        const rows = await database.db
+          .select()
+          .from(outbox)
+          .where(eq(outbox.topic, `escalation:${stored[0]?.id}`));
+        return rows.find((row) => JSON.stringify(row.recipient).includes('U0DAVE'));
+      },
+      { what: "the approver's request" },
+    );
+    expect(request.sentAt).toBeNull();
   });
 });

@@ -38,11 +38,11 @@ export type FireResult = {
 };
 
 // Prepared and built once: a burst runs these a few thousand times a second.
-const pendingStatement = preparedStatement<{ id: string }>(
-  () => sql`SELECT ${timers.id} FROM ${timers}
-    WHERE ${timers.id} = ${sql.placeholder('id')} AND ${timers.firedAt} IS NULL AND ${timers.cancelledAt} IS NULL
-    FOR UPDATE SKIP LOCKED`,
-);
+const pendingById = sql`${timers.id} = ${sql.placeholder('id')} AND ${timers.firedAt} IS NULL AND ${timers.cancelledAt} IS NULL`;
+/** The due timers of a kind that may go in a batch (one that failed is fired alone). */
+const dueOfKind = sql`${timers.name} = ${sql.placeholder('name')} AND ${timers.failures} = 0
+  AND ${timers.firedAt} IS NULL AND ${timers.cancelledAt} IS NULL
+  AND ${timers.dueAt} <= ${sql.placeholder('now')}::timestamptz`;
 
 type TimerRow = { id: string; name: string; relationship_id: string | null; payload: unknown; due_at: Date };
 const dueTimer = (row: TimerRow): DueTimer => ({
@@ -54,29 +54,25 @@ const dueTimer = (row: TimerRow): DueTimer => ({
 });
 const timerColumns = sql`${timers.id}, ${timers.name}, ${timers.relationshipId}, ${timers.payload}, ${timers.dueAt}`;
 
+const pendingStatement = preparedStatement<{ id: string }>(
+  () => sql`SELECT ${timers.id} FROM ${timers} WHERE ${pendingById} FOR UPDATE SKIP LOCKED`,
+);
+
 // Held by another worker's batch: it fires it, or hands it back if that batch fails.
 const takeStatement = preparedStatement<TimerRow>(
-  () => sql`SELECT ${timerColumns} FROM ${timers}
-    WHERE ${timers.id} = ${sql.placeholder('id')} AND ${timers.firedAt} IS NULL AND ${timers.cancelledAt} IS NULL
-    FOR UPDATE SKIP LOCKED`,
+  () => sql`SELECT ${timerColumns} FROM ${timers} WHERE ${pendingById} FOR UPDATE SKIP LOCKED`,
 );
 
 const takeDueStatement = preparedStatement<TimerRow>(
   () => sql`SELECT ${timerColumns} FROM ${timers}
-    WHERE ${timers.name} = ${sql.placeholder('name')} AND ${timers.id} <> ${sql.placeholder('id')}
-      AND ${timers.failures} = 0 AND ${timers.firedAt} IS NULL AND ${timers.cancelledAt} IS NULL
-      AND ${timers.dueAt} <= ${sql.placeholder('now')}::timestamptz
+    WHERE ${dueOfKind} AND ${timers.id} <> ${sql.placeholder('id')}
     ORDER BY ${timers.dueAt} LIMIT ${sql.placeholder('limit')}
     FOR UPDATE SKIP LOCKED`,
 );
 
 // Polled for every few tens of milliseconds by each worker: one indexed look, no transaction.
 const anyDueStatement = preparedStatement<{ id: string }>(
-  () => sql`SELECT ${timers.id} FROM ${timers}
-    WHERE ${timers.name} = ${sql.placeholder('name')} AND ${timers.failures} = 0
-      AND ${timers.firedAt} IS NULL AND ${timers.cancelledAt} IS NULL
-      AND ${timers.dueAt} <= ${sql.placeholder('now')}::timestamptz
-    LIMIT 1`,
+  () => sql`SELECT ${timers.id} FROM ${timers} WHERE ${dueOfKind} LIMIT 1`,
 );
 
 const markFiredStatement = preparedStatement(
