@@ -10,7 +10,7 @@ import {
 } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { SendAllowance } from '../../workflows/core/ports';
-import { localSendAllowance, redisSendAllowance } from './send-allowance';
+import { localSendAllowance, redisSendAllowance, type SendLimit } from './send-allowance';
 
 export type AnyQueue = Queue<unknown, unknown, string, unknown, unknown, string, IQueueBackend, unknown>;
 export type AnyWorker = Worker<unknown, unknown, string, IQueueBackend>;
@@ -25,7 +25,7 @@ export type JobBackend = {
     options: Omit<WorkerOptions, 'connection' | 'prefix'>,
   ) => AnyWorker;
   /** A send limit shared by every process on this store (see each store's for how far it reaches). */
-  sendAllowance: (name: string, limit: { perWindow: number; windowMs: number }) => SendAllowance;
+  sendAllowance: (name: string, limit: SendLimit) => SendAllowance;
   close: () => Promise<void>;
 };
 

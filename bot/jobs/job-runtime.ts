@@ -44,6 +44,12 @@ const SENDING_NOW_MAX = 500;
  * which any worker drains. Postgres holds them all: a crash loses none (reconciler).
  */
 const WAITING_TO_SEND_MAX = 5000;
+/**
+ * The share of the send limit only requests for a decision may use: when messages that only inform
+ * saturate the limit, a request still goes at once. Informing messages keep the other nine tenths,
+ * more than 10,000 reminders a minute need at the default limit.
+ */
+const RESERVED_FOR_URGENT = 0.1;
 const RECONCILE_BATCH = 1000;
 /** Well beyond the pass interval, so every timer is offered on several passes before it is due. */
 const RECONCILE_HORIZON_MS = 15 * 60_000;
@@ -140,6 +146,7 @@ export function createJobRuntime(deps: JobRuntimeDeps) {
   const allowance = backend.sendAllowance('deliveries', {
     perWindow: deps.deliveriesPerSecond,
     windowMs: 1000,
+    reservedForUrgent: Math.floor(deps.deliveriesPerSecond * RESERVED_FOR_URGENT),
   });
   const deliveryOptions = { allowance, failureHandlers: deps.failureHandlers };
   /** Set once this process runs workers: it then sends what its own work queued itself. */
@@ -151,6 +158,8 @@ export function createJobRuntime(deps: JobRuntimeDeps) {
   const waitingCount = () => waiting.urgent.length + waiting.routine.length;
   const takeAllWaiting = () => [...waiting.urgent.splice(0), ...waiting.routine.splice(0)];
   let pumping = false;
+  /** Ends the pump's wait for the allowance early: set while it waits. */
+  let wakePump: (() => void) | undefined;
 
   const addTimerJobs = coalesced((jobs) => addAll(timerQueue, jobs, 'timers'));
   const addDeliveryJobs = coalesced((jobs) => addAll(deliveryQueue, jobs, 'deliveries'));
@@ -161,6 +170,8 @@ export function createJobRuntime(deps: JobRuntimeDeps) {
       if (sendsNow && !closing && waitingCount() + count <= WAITING_TO_SEND_MAX) {
         waiting.urgent.push(...queued.urgent);
         waiting.routine.push(...queued.routine);
+        // The room kept for requests may be there while informing messages wait for the limit.
+        if (queued.urgent.length > 0) wakePump?.();
         void pump();
       } else await addDeliveryJobs([...queued.urgent, ...queued.routine].map((id) => deliveryJob(id)));
     },
@@ -169,19 +180,24 @@ export function createJobRuntime(deps: JobRuntimeDeps) {
   /**
    * Takes the allowance for waiting messages, as many as there is room for among those being sent,
    * and sends those it was granted, the urgent first: an approver's request committed while a burst
-   * of notices waits for the limit goes out with the next grant, not after the burst. Nothing is
-   * claimed before it may be sent.
+   * of notices waits for the limit goes out at once, in the room the limit keeps for requests, not
+   * after the burst. Nothing is claimed before it may be sent.
    */
   async function pump() {
     if (pumping) return;
     pumping = true;
     try {
       while (!closing && waitingCount() > 0 && sendingCount < SENDING_NOW_MAX) {
-        const granted = await allowance.take(Math.min(waitingCount(), SENDING_NOW_MAX - sendingCount));
+        const room = SENDING_NOW_MAX - sendingCount;
+        const urgent = Math.min(waiting.urgent.length, room);
+        const grant = await allowance.tryTake({
+          urgent,
+          routine: Math.min(waiting.routine.length, room - urgent),
+        });
         if (closing) break;
-        const ids = waiting.urgent.splice(0, granted);
-        ids.push(...waiting.routine.splice(0, granted - ids.length));
+        const ids = [...waiting.urgent.splice(0, grant.urgent), ...waiting.routine.splice(0, grant.routine)];
         if (ids.length > 0) sendNow(ids);
+        else await waitUnlessWoken(grant.waitMs);
       }
     } catch (error) {
       // The allowance could not be had (its store is away): the queue takes them, or the reconciler.
@@ -191,6 +207,18 @@ export function createJobRuntime(deps: JobRuntimeDeps) {
     } finally {
       pumping = false;
     }
+  }
+
+  function waitUnlessWoken(ms: number) {
+    return new Promise<void>((resolve) => {
+      const wake = () => {
+        clearTimeout(timer);
+        wakePump = undefined;
+        resolve();
+      };
+      const timer = setTimeout(wake, Math.max(1, ms));
+      wakePump = wake;
+    });
   }
 
   /**
@@ -486,6 +514,7 @@ export function createJobRuntime(deps: JobRuntimeDeps) {
    */
   async function close(graceMs = 10_000) {
     closing = true;
+    wakePump?.();
     clearInterval(reconcileTimer);
     clearInterval(sentinelTimer);
     const workersClosed = workers.map((worker) => worker.close());

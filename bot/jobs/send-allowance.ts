@@ -1,21 +1,30 @@
 import type { Redis } from 'ioredis';
-import type { SendAllowance } from '../../workflows/core/ports';
+import type { SendAllowance, SendGrant, SendsWanted } from '../../workflows/core/ports';
 
-/** What one try at taking gives: how many sends are allowed now, or how long to wait for more. */
-type Grant = { granted: number; waitMs: number };
+/**
+ * The limit: at most `perWindow` sends in any `windowMs`. Sends that only inform count against
+ * `perWindow - reservedForUrgent` of it, so that room is left for a request for a decision committed
+ * while they saturate the limit: it goes at once instead of waiting for a send of a second ago to
+ * age out of the window.
+ */
+export type SendLimit = { perWindow: number; windowMs: number; reservedForUrgent: number };
 
-/** Takes by asking for a grant until one comes, sleeping as long as each refusal says. */
-function allowanceFrom(grant: (wanted: number) => Promise<Grant>, pause: (ms: number) => Promise<void>) {
+/** The waiting `take` by trying until a routine grant comes, sleeping as long as each refusal says. */
+function allowanceFrom(
+  tryTake: (wanted: SendsWanted) => Promise<SendGrant>,
+  pause: (ms: number) => Promise<void>,
+): SendAllowance {
   return {
-    take: async (wanted: number) => {
+    take: async (wanted) => {
       for (;;) {
-        const { granted, waitMs } = await grant(Math.max(1, wanted));
-        if (granted > 0) return granted;
+        const { routine, waitMs } = await tryTake({ urgent: 0, routine: Math.max(1, wanted) });
+        if (routine > 0) return routine;
         await new Promise((resolve) => setTimeout(resolve, Math.max(1, waitMs)));
       }
     },
+    tryTake,
     pause,
-  } satisfies SendAllowance;
+  };
 }
 
 // A sliding window on Redis's own clock (so processes on machines whose clocks differ share it): a
@@ -23,18 +32,26 @@ function allowanceFrom(grant: (wanted: number) => Promise<Grant>, pause: (ms: nu
 // the sends fall, no window of that length ever holds more than the limit, and what a slow spell
 // left unused (a cold start, a pause) can be spent as soon as it is needed, not lost at a boundary.
 // A partial grant (some of what was asked) lets a batch send what it may and wait for the rest.
+// A refusal says when the entry whose ageing out makes room for the first kind asked for does.
 const TAKE_SCRIPT = `
 local paused = redis.call('PTTL', KEYS[1] .. ':paused')
-if paused > 0 then return {0, paused} end
+if paused > 0 then return {0, 0, paused} end
 local time = redis.call('TIME')
 local now = tonumber(time[1]) * 1000 + tonumber(time[2]) / 1000
-local perWindow = tonumber(ARGV[2])
-local windowMs = tonumber(ARGV[3])
+local urgentWanted = tonumber(ARGV[1])
+local routineWanted = tonumber(ARGV[2])
+local perWindow = tonumber(ARGV[3])
+local windowMs = tonumber(ARGV[4])
+local routineLimit = perWindow - tonumber(ARGV[5])
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - windowMs)
-local granted = math.min(tonumber(ARGV[1]), perWindow - redis.call('ZCARD', KEYS[1]))
-if granted <= 0 then
-  local oldest = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
-  return {0, math.max(1, math.ceil(tonumber(oldest[2]) + windowMs - now))}
+local used = redis.call('ZCARD', KEYS[1])
+local urgent = math.max(0, math.min(urgentWanted, perWindow - used))
+local routine = math.max(0, math.min(routineWanted, routineLimit - used - urgent))
+local granted = urgent + routine
+if granted == 0 then
+  local room = urgentWanted > 0 and perWindow or routineLimit
+  local ageing = redis.call('ZRANGE', KEYS[1], used - room, used - room, 'WITHSCORES')
+  return {0, 0, math.max(1, math.ceil(tonumber(ageing[2]) + windowMs - now))}
 end
 local last = redis.call('INCRBY', KEYS[1] .. ':seq', granted)
 for from = last - granted + 1, last, 500 do
@@ -47,36 +64,36 @@ for from = last - granted + 1, last, 500 do
 end
 redis.call('PEXPIRE', KEYS[1], windowMs * 2)
 redis.call('PEXPIRE', KEYS[1] .. ':seq', windowMs * 2)
-return {granted, 0}
+return {urgent, routine, 0}
 `;
 
 type WithTake = Redis & {
   accordTakeAllowance: (
     key: string,
-    wanted: number,
+    urgentWanted: number,
+    routineWanted: number,
     perWindow: number,
     windowMs: number,
-  ) => Promise<[number, number]>;
+    reservedForUrgent: number,
+  ) => Promise<[number, number, number]>;
 };
 
 /** Shared by every process using the same Redis and key. */
-export function redisSendAllowance(
-  redis: Redis,
-  key: string,
-  limit: { perWindow: number; windowMs: number },
-): SendAllowance {
+export function redisSendAllowance(redis: Redis, key: string, limit: SendLimit): SendAllowance {
   // A defined command runs by the script's hash (EVALSHA), not by sending the script every time.
   redis.defineCommand('accordTakeAllowance', { numberOfKeys: 1, lua: TAKE_SCRIPT });
   const withTake = redis as WithTake;
   return allowanceFrom(
     async (wanted) => {
-      const [granted, waitMs] = await withTake.accordTakeAllowance(
+      const [urgent, routine, waitMs] = await withTake.accordTakeAllowance(
         key,
-        wanted,
+        wanted.urgent,
+        wanted.routine,
         limit.perWindow,
         limit.windowMs,
+        limit.reservedForUrgent,
       );
-      return { granted, waitMs };
+      return { urgent, routine, waitMs };
     },
     async (ms) => {
       await redis.set(`${key}:paused`, '1', 'PX', Math.max(1, Math.round(ms)));
@@ -89,20 +106,34 @@ export function redisSendAllowance(
  * is the whole limit. Several processes on it each keep their own. The same sliding window as on
  * Redis, as a list of grants in the order they were made.
  */
-export function localSendAllowance(limit: { perWindow: number; windowMs: number }): SendAllowance {
+export function localSendAllowance(limit: SendLimit): SendAllowance {
   const grants: { at: number; count: number }[] = [];
   let used = 0;
   let pausedUntil = 0;
+  const routineLimit = limit.perWindow - limit.reservedForUrgent;
+  /** When the send that is `room`th from the newest ages out of the window. */
+  const ageingOut = (room: number, now: number) => {
+    let newer = used;
+    for (const grant of grants) {
+      newer -= grant.count;
+      if (newer < room) return grant.at + limit.windowMs - now;
+    }
+    return 1;
+  };
   return allowanceFrom(
     async (wanted) => {
       const now = Date.now();
-      if (pausedUntil > now) return { granted: 0, waitMs: pausedUntil - now };
+      if (pausedUntil > now) return { urgent: 0, routine: 0, waitMs: pausedUntil - now };
       while (grants[0] && grants[0].at <= now - limit.windowMs) used -= grants.shift()?.count ?? 0;
-      const granted = Math.min(wanted, limit.perWindow - used);
-      if (granted <= 0) return { granted: 0, waitMs: (grants[0]?.at ?? now) + limit.windowMs - now };
-      grants.push({ at: now, count: granted });
-      used += granted;
-      return { granted, waitMs: 0 };
+      const urgent = Math.max(0, Math.min(wanted.urgent, limit.perWindow - used));
+      const routine = Math.max(0, Math.min(wanted.routine, routineLimit - used - urgent));
+      if (urgent + routine === 0) {
+        const room = wanted.urgent > 0 ? limit.perWindow : routineLimit;
+        return { urgent, routine, waitMs: Math.max(1, ageingOut(room, now)) };
+      }
+      grants.push({ at: now, count: urgent + routine });
+      used += urgent + routine;
+      return { urgent, routine, waitMs: 0 };
     },
     async (ms) => {
       pausedUntil = Math.max(pausedUntil, Date.now() + ms);

@@ -1,25 +1,27 @@
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
-import { localSendAllowance, redisSendAllowance } from '../../bot/jobs/send-allowance';
+import { localSendAllowance, redisSendAllowance, type SendLimit } from '../../bot/jobs/send-allowance';
 import type { SendAllowance } from '../../workflows/core/ports';
 import { testRedisUrl, uniquePrefix } from '../support/redis';
 
-const limit = { perWindow: 5, windowMs: 200 };
+const limit = { perWindow: 5, windowMs: 200, reservedForUrgent: 0 };
+/** Two of the five kept for requests for a decision. */
+const reserving = { ...limit, reservedForUrgent: 2 };
 const redis = new Redis(testRedisUrl());
 
 /** Two senders on one limit, as two worker processes are; the local one is one process's only. */
-const kinds: { label: string; pair: () => [SendAllowance, SendAllowance] }[] = [
+const kinds: { label: string; pair: (on?: SendLimit) => [SendAllowance, SendAllowance] }[] = [
   {
     label: 'on Redis, shared by two processes',
-    pair: () => {
+    pair: (on = limit) => {
       const key = uniquePrefix('allowance');
-      return [redisSendAllowance(redis, key, limit), redisSendAllowance(redis, key, limit)];
+      return [redisSendAllowance(redis, key, on), redisSendAllowance(redis, key, on)];
     },
   },
   {
     label: 'in one process',
-    pair: () => {
-      const one = localSendAllowance(limit);
+    pair: (on = limit) => {
+      const one = localSendAllowance(on);
       return [one, one];
     },
   },
@@ -95,5 +97,32 @@ describe.each(kinds)('the send allowance $label', ({ pair }) => {
     const started = Date.now();
     expect(await second.take(1)).toBe(1);
     expect(Date.now() - started).toBeGreaterThanOrEqual(450);
+  });
+
+  it('keeps room for requests for a decision that messages which only inform cannot use', async () => {
+    const [first, second] = pair(reserving);
+    expect(await first.take(5)).toBe(3);
+    const informing = await second.tryTake({ urgent: 0, routine: 2 });
+    expect(informing.routine).toBe(0);
+    expect(informing.waitMs).toBeGreaterThan(limit.windowMs / 2);
+    // Asked together, the requests are granted from the room kept for them and the rest waits.
+    expect(await second.tryTake({ urgent: 2, routine: 2 })).toEqual({ urgent: 2, routine: 0, waitMs: 0 });
+    const full = await first.tryTake({ urgent: 1, routine: 0 });
+    expect(full.urgent).toBe(0);
+    expect(full.waitMs).toBeGreaterThan(limit.windowMs / 2);
+  });
+
+  it('counts the requests sent against what informing messages may use, and says when it frees', async () => {
+    const [first, second] = pair(reserving);
+    expect(await first.take(3)).toBe(3);
+    await new Promise((resolve) => setTimeout(resolve, limit.windowMs / 2));
+    expect((await second.tryTake({ urgent: 2, routine: 0 })).urgent).toBe(2);
+    const refused = await first.tryTake({ urgent: 0, routine: 3 });
+    expect(refused.routine).toBe(0);
+    // The three sent first age out half a window from now; the two requests stay a while longer.
+    expect(refused.waitMs).toBeLessThanOrEqual(limit.windowMs / 2 + 5);
+    expect(refused.waitMs).toBeGreaterThan(limit.windowMs / 4);
+    await new Promise((resolve) => setTimeout(resolve, refused.waitMs));
+    expect(await second.tryTake({ urgent: 0, routine: 3 })).toEqual({ urgent: 0, routine: 1, waitMs: 0 });
   });
 });

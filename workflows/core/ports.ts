@@ -19,13 +19,20 @@ export type ChatPort = {
   update: (recipient: Recipient, messageId: string, notice: Notice) => Promise<void>;
 };
 
+/** Sends wanted at once, by kind: requests for a decision (`urgent`) and messages that only inform. */
+export type SendsWanted = { urgent: number; routine: number };
+/** What one try grants of each kind, or, when nothing, how long until it could. */
+export type SendGrant = SendsWanted & { waitMs: number };
+
 /**
  * The messages a second every sender shares (every worker process on the same job store), kept
  * over short windows, so sending in batches and sending one by one count alike.
  */
 export type SendAllowance = {
-  /** Waits until at least one send is allowed; returns how many of `wanted` are (1 to `wanted`). */
+  /** Waits until at least one routine send is allowed; returns how many of `wanted` are (1 to `wanted`). */
   take: (wanted: number) => Promise<number>;
+  /** One try, without waiting: urgent sends first, and they may use the room kept for them. */
+  tryTake: (wanted: SendsWanted) => Promise<SendGrant>;
   /** The platform asked every caller to wait: nobody is allowed anything for `ms`. */
   pause: (ms: number) => Promise<void>;
 };
