@@ -2,10 +2,11 @@ import type { Redis } from 'ioredis';
 import type { SendAllowance, SendGrant, SendsWanted } from '../../workflows/core/ports';
 
 /**
- * The limit: at most `perWindow` sends in any `windowMs`. Sends that only inform count against
- * `perWindow - reservedForUrgent` of it, so that room is left for a request for a decision committed
- * while they saturate the limit: it goes at once instead of waiting for a send of a second ago to
- * age out of the window.
+ * The limit: at most `perWindow` sends in any `windowMs`. While requests for a decision are about
+ * (one was asked for within the last window), sends that only inform count against
+ * `perWindow - reservedForUrgent` of it, so that room is left for the next request committed while
+ * they saturate the limit: it goes at once instead of waiting for a send of a second ago to age out
+ * of the window. With no request about, informing sends (a burst of reminders) have all of it.
  */
 export type SendLimit = { perWindow: number; windowMs: number; reservedForUrgent: number };
 
@@ -42,7 +43,10 @@ local urgentWanted = tonumber(ARGV[1])
 local routineWanted = tonumber(ARGV[2])
 local perWindow = tonumber(ARGV[3])
 local windowMs = tonumber(ARGV[4])
-local routineLimit = perWindow - tonumber(ARGV[5])
+local urgentKey = KEYS[1] .. ':urgent'
+if urgentWanted > 0 then redis.call('SET', urgentKey, '1', 'PX', windowMs) end
+local routineLimit = perWindow
+if redis.call('EXISTS', urgentKey) == 1 then routineLimit = perWindow - tonumber(ARGV[5]) end
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - windowMs)
 local used = redis.call('ZCARD', KEYS[1])
 local urgent = math.max(0, math.min(urgentWanted, perWindow - used))
@@ -110,7 +114,7 @@ export function localSendAllowance(limit: SendLimit): SendAllowance {
   const grants: { at: number; count: number }[] = [];
   let used = 0;
   let pausedUntil = 0;
-  const routineLimit = limit.perWindow - limit.reservedForUrgent;
+  let urgentAskedAt = Number.NEGATIVE_INFINITY;
   /** When the send that is `room`th from the newest ages out of the window. */
   const ageingOut = (room: number, now: number) => {
     let newer = used;
@@ -125,6 +129,9 @@ export function localSendAllowance(limit: SendLimit): SendAllowance {
       const now = Date.now();
       if (pausedUntil > now) return { urgent: 0, routine: 0, waitMs: pausedUntil - now };
       while (grants[0] && grants[0].at <= now - limit.windowMs) used -= grants.shift()?.count ?? 0;
+      if (wanted.urgent > 0) urgentAskedAt = now;
+      const routineLimit =
+        urgentAskedAt > now - limit.windowMs ? limit.perWindow - limit.reservedForUrgent : limit.perWindow;
       const urgent = Math.max(0, Math.min(wanted.urgent, limit.perWindow - used));
       const routine = Math.max(0, Math.min(wanted.routine, routineLimit - used - urgent));
       if (urgent + routine === 0) {

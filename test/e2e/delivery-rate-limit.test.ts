@@ -8,8 +8,8 @@ import { uniquePrefix } from '../support/redis';
 import { waitFor } from '../support/wait';
 
 /**
- * DELIVERY_RATE_LIMIT=20: at most 20 messages in any second, across every worker, 2 of which only
- * requests for a decision may use.
+ * DELIVERY_RATE_LIMIT=20: at most 20 messages in any second, across every worker; while requests
+ * for a decision are about, 2 of them only requests may use.
  */
 const LIMIT = 20;
 
@@ -99,7 +99,8 @@ describe('DELIVERY_RATE_LIMIT is one limit for every worker process', () => {
       .filter((call) => String(call.body.channel).startsWith('C0RATE'));
     expect(new Set(all.map((call) => call.body.text)).size).toBe(2 * perBot);
     expect(all).toHaveLength(2 * perBot);
-    // 50 notices at 18 a second: 18 at once, 18 a second later, the last 14 a second after that.
+    // With no request about, the whole limit: 50 notices at 20 a second, 20 at once, 20 a second
+    // later, the last 10 a second after that.
     // Each process keeping its own limit would send them all within one second.
     const times = posts.map((call) => call.at).sort((a, b) => a - b);
     const first = times[0] ?? 0;

@@ -1,27 +1,26 @@
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
-import { localSendAllowance, redisSendAllowance, type SendLimit } from '../../bot/jobs/send-allowance';
+import { localSendAllowance, redisSendAllowance } from '../../bot/jobs/send-allowance';
 import type { SendAllowance } from '../../workflows/core/ports';
 import { testRedisUrl, uniquePrefix } from '../support/redis';
 
-const limit = { perWindow: 5, windowMs: 200, reservedForUrgent: 0 };
-/** Two of the five kept for requests for a decision. */
-const reserving = { ...limit, reservedForUrgent: 2 };
+/** Two of the five kept for requests for a decision, while requests are about. */
+const limit = { perWindow: 5, windowMs: 200, reservedForUrgent: 2 };
 const redis = new Redis(testRedisUrl());
 
 /** Two senders on one limit, as two worker processes are; the local one is one process's only. */
-const kinds: { label: string; pair: (on?: SendLimit) => [SendAllowance, SendAllowance] }[] = [
+const kinds: { label: string; pair: () => [SendAllowance, SendAllowance] }[] = [
   {
     label: 'on Redis, shared by two processes',
-    pair: (on = limit) => {
+    pair: () => {
       const key = uniquePrefix('allowance');
-      return [redisSendAllowance(redis, key, on), redisSendAllowance(redis, key, on)];
+      return [redisSendAllowance(redis, key, limit), redisSendAllowance(redis, key, limit)];
     },
   },
   {
     label: 'in one process',
-    pair: (on = limit) => {
-      const one = localSendAllowance(on);
+    pair: () => {
+      const one = localSendAllowance(limit);
       return [one, one];
     },
   },
@@ -99,22 +98,24 @@ describe.each(kinds)('the send allowance $label', ({ pair }) => {
     expect(Date.now() - started).toBeGreaterThanOrEqual(450);
   });
 
-  it('keeps room for requests for a decision that messages which only inform cannot use', async () => {
-    const [first, second] = pair(reserving);
-    expect(await first.take(5)).toBe(3);
+  it('while requests are about, keeps room for them that messages which only inform cannot use', async () => {
+    const [first, second] = pair();
+    // A request asked for with a batch of notices: the notices leave the two kept for requests.
+    expect(await first.tryTake({ urgent: 1, routine: 5 })).toEqual({ urgent: 1, routine: 2, waitMs: 0 });
     const informing = await second.tryTake({ urgent: 0, routine: 2 });
     expect(informing.routine).toBe(0);
     expect(informing.waitMs).toBeGreaterThan(limit.windowMs / 2);
-    // Asked together, the requests are granted from the room kept for them and the rest waits.
-    expect(await second.tryTake({ urgent: 2, routine: 2 })).toEqual({ urgent: 2, routine: 0, waitMs: 0 });
+    // The next requests are granted from the room kept for them; the notices asked with them wait.
+    expect(await second.tryTake({ urgent: 1, routine: 2 })).toEqual({ urgent: 1, routine: 0, waitMs: 0 });
+    expect(await first.tryTake({ urgent: 1, routine: 0 })).toEqual({ urgent: 1, routine: 0, waitMs: 0 });
     const full = await first.tryTake({ urgent: 1, routine: 0 });
     expect(full.urgent).toBe(0);
     expect(full.waitMs).toBeGreaterThan(limit.windowMs / 2);
   });
 
   it('counts the requests sent against what informing messages may use, and says when it frees', async () => {
-    const [first, second] = pair(reserving);
-    expect(await first.take(3)).toBe(3);
+    const [first, second] = pair();
+    expect(await first.tryTake({ urgent: 1, routine: 2 })).toEqual({ urgent: 1, routine: 2, waitMs: 0 });
     await new Promise((resolve) => setTimeout(resolve, limit.windowMs / 2));
     expect((await second.tryTake({ urgent: 2, routine: 0 })).urgent).toBe(2);
     const refused = await first.tryTake({ urgent: 0, routine: 3 });
@@ -124,5 +125,12 @@ describe.each(kinds)('the send allowance $label', ({ pair }) => {
     expect(refused.waitMs).toBeGreaterThan(limit.windowMs / 4);
     await new Promise((resolve) => setTimeout(resolve, refused.waitMs));
     expect(await second.tryTake({ urgent: 0, routine: 3 })).toEqual({ urgent: 0, routine: 1, waitMs: 0 });
+  });
+
+  it('gives informing messages the whole limit again a window after the last request', async () => {
+    const [first, second] = pair();
+    expect((await first.tryTake({ urgent: 1, routine: 0 })).urgent).toBe(1);
+    await new Promise((resolve) => setTimeout(resolve, limit.windowMs + 20));
+    expect(await second.take(limit.perWindow)).toBe(limit.perWindow);
   });
 });
