@@ -1,5 +1,6 @@
 import { and, eq, isNull, notInArray, sql } from 'drizzle-orm';
-import type { Database, Transaction } from '../../db/client';
+import type { PgTable } from 'drizzle-orm/pg-core';
+import { type Database, preparedStatement, type Transaction } from '../../db/client';
 import { auditEvents } from '../../db/schema/audit';
 import { outbox, type Recipient, timers } from '../../db/schema/jobs';
 import type { Notice } from './notice';
@@ -42,6 +43,14 @@ export type NoticeOptions = {
   urgent?: boolean;
 };
 
+/**
+ * A row that records a notice's outbox row elsewhere (`escalation_messages`), so the message can be
+ * updated when its subject changes: written with the notice, given its `outboxId`.
+ */
+export type Remembered = { into: PgTable & { outboxId: unknown }; row: Record<string, unknown> };
+
+export type AtEndOptions = Omit<NoticeOptions, 'updateOf'> & { remember?: Remembered };
+
 export type Work = {
   tx: Transaction;
   scheduleTimer: (timer: TimerRequest) => Promise<void>;
@@ -55,10 +64,12 @@ export type Work = {
    */
   queuedOutboxRows: (outboxIds: number[], options?: Pick<NoticeOptions, 'urgent'>) => void;
   /**
-   * A notice no one will refer to (no update of it follows): written with the others in one
-   * statement as the unit of work ends, so a batch of reminders costs one insert, not one each.
+   * A notice written with the others in one statement as the unit of work ends, so a batch of
+   * reminders, or of routed escalations, costs one insert, not one each; with `remember`, the rows
+   * recording them are written alike, one statement per table. What reads those tables in the same
+   * unit of work does not see them yet.
    */
-  queueNoticeAtEnd: (recipient: Recipient, notice: Notice, options?: Omit<NoticeOptions, 'urgent'>) => void;
+  queueNoticeAtEnd: (recipient: Recipient, notice: Notice, options?: AtEndOptions) => void;
   /** An audit event, written with the others in one statement as the unit of work ends. */
   auditAtEnd: (event: AuditEvent) => void;
   /**
@@ -91,10 +102,7 @@ export function createUnitOfWork(db: Database, afterCommit: AfterCommit): UnitOf
     const queue = (outboxIds: number[], options: Pick<NoticeOptions, 'urgent'>) =>
       queued[options.urgent ? 'urgent' : 'routine'].push(...outboxIds);
     const memos = new Map<string, Promise<unknown>>();
-    const atEnd: { notices: (typeof outbox.$inferInsert)[]; audit: AuditEvent[] } = {
-      notices: [],
-      audit: [],
-    };
+    const atEnd: { notices: NoticeAtEnd[]; audit: AuditEvent[] } = { notices: [], audit: [] };
     const result = await db.transaction(async (tx) => {
       const value = await work({
         tx,
@@ -181,25 +189,13 @@ export function createUnitOfWork(db: Database, afterCommit: AfterCommit): UnitOf
           return loaded as Promise<T>;
         },
         queueNoticeAtEnd: (recipient, notice, options = {}) => {
-          atEnd.notices.push({
-            recipient,
-            notice,
-            relationshipId: options.relationshipId,
-            topic: options.topic,
-            updateOf: options.updateOf,
-          });
+          atEnd.notices.push({ recipient, notice, options });
         },
         auditAtEnd: (event) => {
           atEnd.audit.push(event);
         },
       });
-      if (atEnd.notices.length > 0) {
-        const rows = await tx.insert(outbox).values(atEnd.notices).returning({ id: outbox.id });
-        queue(
-          rows.map((row) => row.id),
-          {},
-        );
-      }
+      if (atEnd.notices.length > 0) await writeNoticesAtEnd(tx, atEnd.notices, queue);
       if (atEnd.audit.length > 0) await tx.insert(auditEvents).values(atEnd.audit);
       return value;
     });
@@ -210,4 +206,53 @@ export function createUnitOfWork(db: Database, afterCommit: AfterCommit): UnitOf
     return result;
   };
   return Object.assign(unitOfWork, { oneStatement });
+}
+
+type NoticeAtEnd = { recipient: Recipient; notice: Notice; options: AtEndOptions };
+
+/**
+ * Outbox rows from one JSON array, each given its id from the sequence before it is written, so the
+ * ids come back in the order of the array: the statement itself guarantees what the order of an
+ * INSERT's RETURNING would not.
+ */
+const insertNotices = preparedStatement<{ id: string }>(
+  () => sql`
+    WITH input AS MATERIALIZED (
+      SELECT e.ord, nextval(pg_get_serial_sequence('outbox', 'id')) AS id, r.*
+      FROM jsonb_array_elements(${sql.placeholder('notices')}::jsonb) WITH ORDINALITY AS e(value, ord),
+        jsonb_to_record(e.value) AS r(recipient jsonb, notice jsonb, relationship_id text, topic text)
+    ), written AS (
+      INSERT INTO outbox (id, recipient, notice, relationship_id, topic)
+      SELECT id, recipient, notice, relationship_id, topic FROM input
+    )
+    SELECT id FROM input ORDER BY ord`,
+);
+
+async function writeNoticesAtEnd(
+  tx: Transaction,
+  notices: NoticeAtEnd[],
+  queue: (outboxIds: number[], options: Pick<NoticeOptions, 'urgent'>) => void,
+) {
+  const rows = await insertNotices(tx, {
+    notices: JSON.stringify(
+      notices.map(({ recipient, notice, options }) => ({
+        recipient,
+        notice,
+        relationship_id: options.relationshipId ?? null,
+        topic: options.topic ?? null,
+      })),
+    ),
+  });
+  if (rows.length !== notices.length) throw new Error('the outbox insert did not return a row per notice');
+  const remembered = new Map<PgTable, Record<string, unknown>[]>();
+  notices.forEach(({ options }, i) => {
+    const outboxId = Number(rows[i]?.id);
+    queue([outboxId], options);
+    const { remember } = options;
+    if (!remember) return;
+    const into = remembered.get(remember.into) ?? [];
+    into.push({ ...remember.row, outboxId });
+    remembered.set(remember.into, into);
+  });
+  for (const [table, values] of remembered) await tx.insert(table).values(values);
 }

@@ -1,5 +1,5 @@
-import { eq, sql } from 'drizzle-orm';
-import { preparedStatement, type Transaction } from '../../db/client';
+import { eq } from 'drizzle-orm';
+import type { Transaction } from '../../db/client';
 import { escalationMessages, escalations } from '../../db/schema/escalations';
 import { outbox, type Recipient } from '../../db/schema/jobs';
 import { directMessageTo, type Level, type RelationshipDirectory } from '../core/directory';
@@ -77,13 +77,13 @@ export function tell(
  * is open (and they did not raise it, and are not already asked as a decider) the message carries
  * the decision buttons and is kept up to date like an approver's request.
  */
-export async function briefExecutive(
+export function briefExecutive(
   work: Work,
   escalation: Escalation,
   directory: RelationshipDirectory,
   headline: string,
   alreadyAsked: string[] = [],
-): Promise<void> {
+): void {
   const executive = directory.executive ? directory.people.get(directory.executive) : undefined;
   const recipient = executive && directMessageTo(executive);
   if (!executive || !recipient) return;
@@ -96,7 +96,7 @@ export async function briefExecutive(
     return;
   }
   const request = approverRequest(escalation, directory, executive);
-  await sendRequest(
+  sendRequest(
     work,
     escalation,
     executive.id,
@@ -108,24 +108,10 @@ export async function briefExecutive(
 
 /**
  * A message with decision buttons, or the channel post: queued, and remembered so it is updated
- * when the escalation changes, in one statement (routing a burst of raises runs it four times each).
+ * when the escalation changes, both as the unit of work ends (routing a burst of raises writes
+ * them all in two statements). Nothing in the unit of work that queues them reads them back.
  */
-const queueRemembered = preparedStatement<{ outbox_id: string }>(
-  () => sql`
-    WITH queued AS (
-      INSERT INTO outbox (recipient, notice, relationship_id, topic)
-      VALUES (${sql.placeholder('recipient')}::jsonb, ${sql.placeholder('notice')}::jsonb,
-        ${sql.placeholder('relationshipId')}::text, ${sql.placeholder('topic')}::text)
-      RETURNING id
-    )
-    INSERT INTO escalation_messages (escalation_id, purpose, person_id, level, outbox_id)
-    SELECT ${sql.placeholder('escalationId')}::integer, ${sql.placeholder('purpose')}::text,
-      ${sql.placeholder('personId')}::text, ${sql.placeholder('level')}::integer, queued.id
-    FROM queued
-    RETURNING outbox_id`,
-);
-
-async function queueRememberedNotice(
+function queueRememberedNotice(
   work: Work,
   escalation: Escalation,
   recipient: Recipient,
@@ -133,18 +119,20 @@ async function queueRememberedNotice(
   message: { purpose: 'approver'; personId: string; level: number } | { purpose: 'channel' },
   urgent: boolean,
 ) {
-  const [row] = await queueRemembered(work.tx, {
-    recipient: JSON.stringify(recipient),
-    notice: JSON.stringify(notice),
+  work.queueNoticeAtEnd(recipient, notice, {
     relationshipId: escalation.relationshipId,
     topic: topic(escalation.id),
-    escalationId: escalation.id,
-    purpose: message.purpose,
-    personId: message.purpose === 'approver' ? message.personId : null,
-    level: message.purpose === 'approver' ? message.level : null,
+    urgent,
+    remember: {
+      into: escalationMessages,
+      row: {
+        escalationId: escalation.id,
+        purpose: message.purpose,
+        personId: message.purpose === 'approver' ? message.personId : null,
+        level: message.purpose === 'approver' ? message.level : null,
+      },
+    },
   });
-  if (!row) throw new Error('outbox insert returned no row');
-  work.queuedOutboxRows([Number(row.outbox_id)], { urgent });
 }
 
 /**
@@ -160,7 +148,7 @@ function sendRequest(
   notice: Notice,
   urgent: boolean,
 ) {
-  return queueRememberedNotice(
+  queueRememberedNotice(
     work,
     escalation,
     recipient,
@@ -171,18 +159,18 @@ function sendRequest(
 }
 
 /** Each decider of the current level gets the request with the decision buttons. */
-export async function requestDecisions(
+export function requestDecisions(
   work: Work,
   escalation: Escalation,
   directory: RelationshipDirectory,
   route: LevelRoute,
-): Promise<string[]> {
+): string[] {
   const reached: string[] = [];
   for (const decider of route.deciders) {
     const person = directory.people.get(decider.personId);
     const recipient = person && directMessageTo(person);
     if (!recipient) continue;
-    await sendRequest(
+    sendRequest(
       work,
       escalation,
       decider.personId,
@@ -196,14 +184,14 @@ export async function requestDecisions(
 }
 
 /** The one governance-channel post per escalation, on each platform the relationship has a channel. */
-export async function postToChannels(work: Work, escalation: Escalation, directory: RelationshipDirectory) {
+export function postToChannels(work: Work, escalation: Escalation, directory: RelationshipDirectory) {
   const { slackChannel, teamsChannel } = directory.relationship;
   const recipients = [
     ...(slackChannel ? [{ platform: 'slack' as const, channel: slackChannel }] : []),
     ...(teamsChannel ? [{ platform: 'teams' as const, conversationId: teamsChannel }] : []),
   ];
   for (const recipient of recipients) {
-    await queueRememberedNotice(
+    queueRememberedNotice(
       work,
       escalation,
       recipient,
@@ -311,7 +299,7 @@ export async function moveUp(
     .where(eq(escalations.id, escalation.id))
     .returning();
   if (!moved) throw new Error(`escalation ${escalation.id} vanished while moving up`);
-  const reached = await requestDecisions(work, moved, directory, next.route);
+  const reached = requestDecisions(work, moved, directory, next.route);
   await refreshMessages(work, moved, directory);
   if (moved.slaDueAt) await scheduleSla(work, moved, moved.slaDueAt);
   audit(work, moved, why.kind === 'escalated_now' ? why.by : 'accord', 'moved_up', now, {
@@ -331,7 +319,7 @@ export async function moveUp(
   const passedNote = next.passed.length
     ? ` Nobody could be reached at ${next.passed.map(levelName).join(', ')}.`
     : '';
-  await briefExecutive(
+  briefExecutive(
     work,
     moved,
     directory,

@@ -41,7 +41,7 @@ export function onSlaBreach(clock: Clock): TimerHandler {
     if (attempt < MAX_TOP_REMINDERS && top)
       await scheduleSla(work, reminded, slaDue(directory, top, now), { attempt });
     audit(work, reminded, 'accord', 'executive_reminded', now, { attempt });
-    await briefExecutive(
+    briefExecutive(
       work,
       reminded,
       directory,

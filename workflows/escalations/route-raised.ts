@@ -55,8 +55,8 @@ export function onEscalationRaised(clock: Clock): TimerHandler {
       .returning();
     if (!escalation) throw new Error(`escalation ${raised.id} vanished while being routed`);
 
-    const reached = start ? await requestDecisions(work, escalation, directory, start.route) : [];
-    await postToChannels(work, escalation, directory);
+    const reached = start ? requestDecisions(work, escalation, directory, start.route) : [];
+    postToChannels(work, escalation, directory);
     if (escalation.slaDueAt) await scheduleSla(work, escalation, escalation.slaDueAt, { fresh: true });
     const passed = start ? (start.level === first ? [] : [first, ...start.passed]) : directory.levels;
     audit(work, escalation, raisedBy, 'raised', escalation.createdAt, {
@@ -71,7 +71,7 @@ export function onEscalationRaised(clock: Clock): TimerHandler {
     const unreachable = passed.length
       ? ` Nobody could be reached at ${passed.map(levelName).join(', ')}${start ? '' : ': you decide it'}.`
       : '';
-    await briefExecutive(
+    briefExecutive(
       work,
       escalation,
       directory,
