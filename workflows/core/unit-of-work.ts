@@ -44,8 +44,8 @@ export type NoticeOptions = {
 };
 
 /**
- * A row that records a notice's outbox row elsewhere (`escalation_messages`), so the message can be
- * updated when its subject changes: written with the notice, given its `outboxId`.
+ * A row that records a notice's outbox row elsewhere (`escalation_messages`, `topic_messages`), so
+ * the message can be updated when its subject changes: written with the notice, given its `outboxId`.
  */
 export type Remembered = { into: PgTable & { outboxId: unknown }; row: Record<string, unknown> };
 
@@ -58,11 +58,6 @@ export type Work = {
   /** Cancels every pending timer of `group`, except those named in `keep`. */
   cancelTimersExcept: (group: string, keep: string[]) => Promise<void>;
   queueNotice: (recipient: Recipient, notice: Notice, options?: NoticeOptions) => Promise<number>;
-  /**
-   * Outbox rows the caller wrote with a statement of its own (one that also records them elsewhere):
-   * sent after the commit, as queueNotice's are.
-   */
-  queuedOutboxRows: (outboxIds: number[], options?: Pick<NoticeOptions, 'urgent'>) => void;
   /**
    * A notice written with the others in one statement as the unit of work ends, so a batch of
    * reminders, or of routed escalations, costs one insert, not one each; with `remember`, the rows
@@ -179,7 +174,6 @@ export function createUnitOfWork(db: Database, afterCommit: AfterCommit): UnitOf
           queue([row.id], options);
           return row.id;
         },
-        queuedOutboxRows: (outboxIds, options = {}) => queue(outboxIds, options),
         memo: <T>(key: string, load: () => Promise<T>) => {
           let loaded = memos.get(key);
           if (!loaded) {

@@ -193,7 +193,7 @@ async function proposeChange(
   const after = await loadContext(work.tx, changed, directory);
   await audit(work, changed, actorId, 'change_proposed', now, { side, note, round: changed.round });
   await refreshMessages(work, after, { outdatedRound: goal.round });
-  await requestAgreement(work, after);
+  requestAgreement(work, after);
   const headline = `${nameOf(directory, actorId)} proposed a change to goal ${goal.id}: ${note}`;
   if (goal.proposedBy !== actorId) await tell(work, after, goal.proposedBy, headline);
   return {

@@ -3,7 +3,7 @@ import type { Executor, Transaction } from '../../db/client';
 import { auditEvents } from '../../db/schema/audit';
 import { roles } from '../../db/schema/directory';
 import { goalAgreements, goals } from '../../db/schema/goals';
-import { outbox } from '../../db/schema/jobs';
+import { outbox, type Recipient } from '../../db/schema/jobs';
 import { topicMessages } from '../../db/schema/topic-messages';
 import { directMessageTo, type RelationshipDirectory } from '../core/directory';
 import type { Notice } from '../core/notice';
@@ -113,23 +113,17 @@ export async function tell(
 }
 
 /** Every agreer of both sides gets the request of the current round; returns who was reached per side. */
-export async function requestAgreement(work: Work, context: GoalContext): Promise<Record<Side, string[]>> {
+export function requestAgreement(work: Work, context: GoalContext): Record<Side, string[]> {
   const reached: Record<Side, string[]> = { client: [], provider: [] };
   for (const side of SIDES) {
     for (const personId of context.agreers[side]) {
       const person = context.directory.people.get(personId);
       const recipient = person && directMessageTo(person);
       if (!recipient) continue;
-      const outboxId = await work.queueNotice(recipient, agreementRequest(context, side), {
-        relationshipId: context.goal.relationshipId,
-        topic: topicOf(context.goal),
-        urgent: true,
-      });
-      await work.tx.insert(topicMessages).values({
-        topic: topicOf(context.goal),
+      queueRemembered(work, context, recipient, agreementRequest(context, side), {
         purpose: requestPurpose(context.goal.round, side),
         personId,
-        outboxId,
+        urgent: true,
       });
       reached[side].push(personId);
     }
@@ -138,21 +132,35 @@ export async function requestAgreement(work: Work, context: GoalContext): Promis
 }
 
 /** The one governance-channel post per goal, on each platform the relationship has a channel. */
-export async function postToChannels(work: Work, context: GoalContext) {
+export function postToChannels(work: Work, context: GoalContext) {
   const { slackChannel, teamsChannel } = context.directory.relationship;
   const recipients = [
     ...(slackChannel ? [{ platform: 'slack' as const, channel: slackChannel }] : []),
     ...(teamsChannel ? [{ platform: 'teams' as const, conversationId: teamsChannel }] : []),
   ];
   for (const recipient of recipients) {
-    const outboxId = await work.queueNotice(recipient, goalSummary(context), {
-      relationshipId: context.goal.relationshipId,
-      topic: topicOf(context.goal),
-    });
-    await work.tx
-      .insert(topicMessages)
-      .values({ topic: topicOf(context.goal), purpose: 'channel', outboxId });
+    queueRemembered(work, context, recipient, goalSummary(context), { purpose: 'channel' });
   }
+}
+
+/** A message to update when the goal changes: queued and remembered as the unit of work ends. */
+function queueRemembered(
+  work: Work,
+  context: GoalContext,
+  recipient: Recipient,
+  notice: Notice,
+  message: { purpose: string; personId?: string; urgent?: boolean },
+) {
+  const topic = topicOf(context.goal);
+  work.queueNoticeAtEnd(recipient, notice, {
+    relationshipId: context.goal.relationshipId,
+    topic,
+    urgent: message.urgent,
+    remember: {
+      into: topicMessages,
+      row: { topic, purpose: message.purpose, personId: message.personId ?? null },
+    },
+  });
 }
 
 /**

@@ -47,8 +47,8 @@ export async function proposeGoal(
       .returning();
     if (!goal) throw new Error('goal insert returned no row');
     const context = await loadContext(work.tx, goal, directory);
-    const reached = await requestAgreement(work, context);
-    await postToChannels(work, context);
+    const reached = requestAgreement(work, context);
+    postToChannels(work, context);
     await audit(work, goal, input.proposedBy, 'proposed', now, {
       title: goal.title,
       round: goal.round,

@@ -143,7 +143,7 @@ export async function tell(
 }
 
 /** Sends each approver the request and remembers the messages, to update them once decided. */
-export async function requestApproval(
+export function requestApproval(
   work: Work,
   issue: Issue,
   directory: RelationshipDirectory,
@@ -154,14 +154,12 @@ export async function requestApproval(
     const person = directory.people.get(personId);
     const recipient = person && directMessageTo(person);
     if (!recipient) continue;
-    const outboxId = await work.queueNotice(recipient, approvalRequest(issue, directory), {
+    work.queueNoticeAtEnd(recipient, approvalRequest(issue, directory), {
       relationshipId: issue.relationshipId,
       topic: topic(issue.id),
       urgent: true,
+      remember: { into: topicMessages, row: { topic: topic(issue.id), purpose: 'approver', personId } },
     });
-    await work.tx
-      .insert(topicMessages)
-      .values({ topic: topic(issue.id), purpose: 'approver', personId, outboxId });
     reached.push(personId);
   }
   return reached;

@@ -81,7 +81,7 @@ export async function proposeIssueIn(
     })
     .returning();
   if (!issue) throw new Error('issue insert returned no row');
-  const reached = await requestApproval(work, issue, directory, approvers);
+  const reached = requestApproval(work, issue, directory, approvers);
   await audit(work, issue, input.proposedBy, 'proposed', now, {
     title: issue.title,
     origin: issue.origin,
