@@ -82,6 +82,27 @@ type WithTake = Redis & {
   ) => Promise<[number, number, number]>;
 };
 
+/** How long a first take waits for the connection a process just opened. */
+const CONNECTING_WAIT_MS = 1000;
+
+/**
+ * The connection fails commands at once while it is not ready, so that sends fall back to the queue
+ * while Redis is away. A worker's first sends come right after it opened the connection: those wait
+ * for it a moment, instead of losing their turn to the fallback.
+ */
+async function connected(redis: Redis) {
+  if (redis.status !== 'connecting' && redis.status !== 'connect' && redis.status !== 'wait') return;
+  await new Promise<void>((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      redis.off('ready', done);
+      resolve();
+    };
+    const timer = setTimeout(done, CONNECTING_WAIT_MS);
+    redis.once('ready', done);
+  });
+}
+
 /** Shared by every process using the same Redis and key. */
 export function redisSendAllowance(redis: Redis, key: string, limit: SendLimit): SendAllowance {
   // A defined command runs by the script's hash (EVALSHA), not by sending the script every time.
@@ -89,6 +110,7 @@ export function redisSendAllowance(redis: Redis, key: string, limit: SendLimit):
   const withTake = redis as WithTake;
   return allowanceFrom(
     async (wanted) => {
+      await connected(redis);
       const [urgent, routine, waitMs] = await withTake.accordTakeAllowance(
         key,
         wanted.urgent,
