@@ -117,6 +117,11 @@ async function escalateSection() {
     '  raised: 200 acks naming an ESC-n; missing: no DM when the drain wait (after the last ack) ended,\n' +
       '  counted as >drain in the percentiles',
   );
+  const limit = deliveryRateLimit ?? 200;
+  console.log(
+    `  each raise asks 2 deciders (U0DAVE on Slack, bob on Teams): at DELIVERY_RATE_LIMIT ${limit}, raises\n` +
+      `  beyond ${limit / 2} a second queue for the limit however fast Accord routes them`,
+  );
   if (botLogs.length > 0) console.log(`\nwhat the bots wrote to the console\n${botLogs.join('\n')}`);
   console.log(`\n${verdict(steps)}`);
 }
