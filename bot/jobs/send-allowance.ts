@@ -10,17 +10,19 @@ import type { SendAllowance, SendGrant, SendsWanted } from '../../workflows/core
  */
 export type SendLimit = { perWindow: number; windowMs: number; reservedForUrgent: number };
 
-/** The waiting `take` by trying until a routine grant comes, sleeping as long as each refusal says. */
+/** The waiting `take` by trying until a grant comes, sleeping as long as each refusal says. */
 function allowanceFrom(
   tryTake: (wanted: SendsWanted) => Promise<SendGrant>,
   pause: (ms: number) => Promise<void>,
 ): SendAllowance {
   return {
-    take: async (wanted) => {
+    take: async (wanted, kind = { urgent: false }) => {
+      const count = Math.max(1, wanted);
       for (;;) {
-        const { routine, waitMs } = await tryTake({ urgent: 0, routine: Math.max(1, wanted) });
-        if (routine > 0) return routine;
-        await new Promise((resolve) => setTimeout(resolve, Math.max(1, waitMs)));
+        const grant = await tryTake(kind.urgent ? { urgent: count, routine: 0 } : { urgent: 0, routine: count });
+        const granted = grant.urgent + grant.routine;
+        if (granted > 0) return granted;
+        await new Promise((resolve) => setTimeout(resolve, Math.max(1, grant.waitMs)));
       }
     },
     tryTake,

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { bigint, bigserial, index, integer, jsonb, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
+import { bigint, bigserial, boolean, index, integer, jsonb, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
 
 /**
  * Every timer the bot will fire. Postgres is the truth; the BullMQ delayed job that mirrors a row is
@@ -49,6 +49,8 @@ export const outbox = pgTable(
     topic: text('topic'),
     /** Set when this row replaces the message another row posted (an update, not a new message). */
     updateOf: bigint('update_of', { mode: 'number' }),
+    /** It asks someone to decide: it goes first under the send limit, whichever way it is sent. */
+    urgent: boolean('urgent').notNull().default(false),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     attempts: integer('attempts').notNull().default(0),
     sentAt: timestamp('sent_at', { withTimezone: true }),

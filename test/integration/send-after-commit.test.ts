@@ -89,32 +89,46 @@ describe('messages sent right after their commit', () => {
     });
   });
 
-  it('sends an approver request committed while a burst saturates the send limit at once', async () => {
-    const platform = heldPlatform();
-    platform.release();
-    const backend = createJobBackend({ redisUrl, prefix: uniquePrefix('send-urgent') });
-    const runtime = startRuntime(database, backend, { chat: platform.chat, deliveriesPerSecond: 50 });
-    runtimes.push(runtime);
-    runtime.startWorkers();
-    const request = (channel: string) =>
-      runtime.unitOfWork((work) =>
-        work.queueNotice({ platform: 'slack', channel }, { title: 'Please decide' }, { urgent: true }),
-      );
-    await request('first-approver');
-    await commit(runtime, 'notice', 200);
-    // With requests about, messages that only inform take 44 of the 50 a second: the first request
-    // took one, and 5 are kept for the next requests.
-    await sentCount(platform, 45);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    expect(platform.started).toHaveLength(45);
-    await request('approver');
+  it.each([
+    { from: 'the worker itself', web: false },
+    { from: 'a web instance, through the queue', web: true },
+  ])(
+    'sends an approver request committed by $from while a burst saturates the send limit at once',
+    async ({ web }) => {
+      const platform = heldPlatform();
+      platform.release();
+      const prefix = uniquePrefix('send-urgent');
+      const runtime = startRuntime(database, createJobBackend({ redisUrl, prefix }), {
+        chat: platform.chat,
+        deliveriesPerSecond: 50,
+      });
+      runtimes.push(runtime);
+      runtime.startWorkers();
+      // A ROLE=web instance runs no workers: what it commits reaches the workers through the queue.
+      const webInstance = web
+        ? startRuntime(database, createJobBackend({ redisUrl, prefix }), { deliveriesPerSecond: 50 })
+        : undefined;
+      if (webInstance) runtimes.push(webInstance);
+      const request = (from: JobRuntime, channel: string) =>
+        from.unitOfWork((work) =>
+          work.queueNotice({ platform: 'slack', channel }, { title: 'Please decide' }, { urgent: true }),
+        );
+      await request(runtime, 'first-approver');
+      await commit(runtime, 'notice', 200);
+      // With requests about, messages that only inform take 44 of the 50 a second: the first request
+      // took one, and 5 are kept for the next requests.
+      await sentCount(platform, 45);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(platform.started).toHaveLength(45);
+      await request(webInstance ?? runtime, 'approver');
 
-    await sentCount(platform, 46);
-    // In the room kept for it, before the first second's sends age out of the limit's window and
-    // well before the notices waiting ahead of it.
-    expect(platform.started.indexOf('approver')).toBe(45);
-    expect((platform.startedAt[45] ?? Infinity) - (platform.startedAt[0] ?? 0)).toBeLessThan(1000);
-  });
+      await sentCount(platform, 46);
+      // In the room kept for it, before the first second's sends age out of the limit's window and
+      // well before the notices waiting ahead of it.
+      expect(platform.started.indexOf('approver')).toBe(45);
+      expect((platform.startedAt[45] ?? Infinity) - (platform.startedAt[0] ?? 0)).toBeLessThan(1000);
+    },
+  );
 
   it('hands the messages still waiting when it stops to the queue, and the next worker sends them', async () => {
     const prefix = uniquePrefix('send-handover');

@@ -43,7 +43,7 @@ export async function deliverNotice(
   if (!row) return 'not_pending';
   try {
     if (row.updateOf === null) {
-      await options.allowance?.take(1);
+      await options.allowance?.take(1, { urgent: row.urgent });
       const { messageId } = await sendNew(chat, options, row);
       await markSent(db, clock, [{ id: row.id, messageId }]);
       return 'sent';

@@ -29,8 +29,8 @@ export type SendGrant = SendsWanted & { waitMs: number };
  * over short windows, so sending in batches and sending one by one count alike.
  */
 export type SendAllowance = {
-  /** Waits until at least one routine send is allowed; returns how many of `wanted` are (1 to `wanted`). */
-  take: (wanted: number) => Promise<number>;
+  /** Waits until at least one send of the kind is allowed; returns how many of `wanted` are (1 to `wanted`). */
+  take: (wanted: number, kind?: { urgent: boolean }) => Promise<number>;
   /** One try, without waiting: urgent sends first, and they may use the room kept for them. */
   tryTake: (wanted: SendsWanted) => Promise<SendGrant>;
   /** The platform asked every caller to wait: nobody is allowed anything for `ms`. */

@@ -168,6 +168,7 @@ export function createUnitOfWork(db: Database, afterCommit: AfterCommit): UnitOf
               relationshipId: options.relationshipId,
               topic: options.topic,
               updateOf: options.updateOf,
+              urgent: options.urgent ?? false,
             })
             .returning({ id: outbox.id });
           if (!row) throw new Error('outbox insert returned no row');
@@ -214,10 +215,11 @@ const insertNotices = preparedStatement<{ id: string }>(
     WITH input AS MATERIALIZED (
       SELECT e.ord, nextval(pg_get_serial_sequence('outbox', 'id')) AS id, r.*
       FROM jsonb_array_elements(${sql.placeholder('notices')}::jsonb) WITH ORDINALITY AS e(value, ord),
-        jsonb_to_record(e.value) AS r(recipient jsonb, notice jsonb, relationship_id text, topic text)
+        jsonb_to_record(e.value)
+          AS r(recipient jsonb, notice jsonb, relationship_id text, topic text, urgent boolean)
     ), written AS (
-      INSERT INTO outbox (id, recipient, notice, relationship_id, topic)
-      SELECT id, recipient, notice, relationship_id, topic FROM input
+      INSERT INTO outbox (id, recipient, notice, relationship_id, topic, urgent)
+      SELECT id, recipient, notice, relationship_id, topic, urgent FROM input
     )
     SELECT id FROM input ORDER BY ord`,
 );
@@ -234,6 +236,7 @@ async function writeNoticesAtEnd(
         notice,
         relationship_id: options.relationshipId ?? null,
         topic: options.topic ?? null,
+        urgent: options.urgent ?? false,
       })),
     ),
   });

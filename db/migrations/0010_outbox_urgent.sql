@@ -1,0 +1,1 @@
+ALTER TABLE "outbox" ADD COLUMN "urgent" boolean DEFAULT false NOT NULL;
