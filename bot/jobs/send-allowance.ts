@@ -19,7 +19,9 @@ function allowanceFrom(
     take: async (wanted, kind = { urgent: false }) => {
       const count = Math.max(1, wanted);
       for (;;) {
-        const grant = await tryTake(kind.urgent ? { urgent: count, routine: 0 } : { urgent: 0, routine: count });
+        const grant = await tryTake(
+          kind.urgent ? { urgent: count, routine: 0 } : { urgent: 0, routine: count },
+        );
         const granted = grant.urgent + grant.routine;
         if (granted > 0) return granted;
         await new Promise((resolve) => setTimeout(resolve, Math.max(1, grant.waitMs)));
