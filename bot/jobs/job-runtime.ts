@@ -45,9 +45,9 @@ const SENDING_NOW_MAX = 500;
  */
 const WAITING_TO_SEND_MAX = 5000;
 /**
- * The share of the send limit only requests for a decision may use: when messages that only inform
- * saturate the limit, a request still goes at once. Informing messages keep the other nine tenths,
- * more than 10,000 reminders a minute need at the default limit.
+ * The share of the send limit only requests for a decision may use while requests are about: when
+ * messages that only inform saturate the limit, the next request still goes at once. With no request
+ * about, informing messages (a burst of reminders) have the whole limit (send-allowance).
  */
 const RESERVED_FOR_URGENT = 0.1;
 const RECONCILE_BATCH = 1000;
