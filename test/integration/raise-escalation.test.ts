@@ -119,6 +119,60 @@ describe('raising an escalation checks everything in the statement that stores i
     expect(await stored()).toBe(before);
   });
 
+  it('raises made at once by many people are written together, each with its own relationship', async () => {
+    // One bot: its raises share the statement that writes them under a burst.
+    const bot = { ...deps(), db: database.db };
+    const senders = [
+      { userId: 'U0GINA', channel: undefined, expect: { relationshipId: 'fast', raisedBy: 'gina' } },
+      { userId: 'U0ALICE', channel: undefined, expect: { relationshipId: 'acme', raisedBy: 'alice' } },
+      { userId: 'U0MIA', channel: 'C0GOVERN', expect: { relationshipId: 'acme', raisedBy: 'mia' } },
+      { userId: 'U0MIA', channel: undefined, expect: 'several' },
+      { userId: 'U0NOBODY', channel: undefined, expect: 'none' },
+      { userId: 'U0QUINN', channel: undefined, expect: 'no_escalation_plan' },
+    ] as const;
+    const calls = Array.from({ length: 36 }, (_, i) => {
+      const sender = senders[i % senders.length] ?? senders[0];
+      const title = `Burst ${i}`;
+      return { sender, title };
+    });
+    const before = await stored();
+    const results = await Promise.all(
+      calls.map(({ sender, title }) =>
+        raiseEscalationAs(bot, { platform: 'slack', userId: sender.userId }, sender.channel, { title }).then(
+          (result) => result,
+          (error: unknown) => {
+            if (error instanceof EscalationError) return { kind: 'refused' as const, code: error.code };
+            throw error;
+          },
+        ),
+      ),
+    );
+
+    const references = new Set<string>();
+    for (const [i, { sender, title }] of calls.entries()) {
+      const result = results[i];
+      if (typeof sender.expect === 'object') {
+        if (result?.kind !== 'raised') throw new Error(`${title}: ${JSON.stringify(result)}`);
+        references.add(result.reference);
+        const [row] = await database.db
+          .select()
+          .from(escalations)
+          .where(eq(escalations.id, result.escalationId));
+        expect(row).toMatchObject({ ...sender.expect, title, level: 1 });
+      } else if (sender.expect === 'no_escalation_plan') {
+        expect(result).toEqual({ kind: 'refused', code: 'no_escalation_plan' });
+      } else {
+        expect(result).toMatchObject({ kind: 'choose', choice: { kind: sender.expect } });
+      }
+    }
+    // Three of the six senders raise: 18 escalations, each with its own reference and routing timer.
+    expect(references.size).toBe(18);
+    expect((await stored()) - before).toBe(18);
+    const routing = await database.db.select().from(timers).where(like(timers.id, 'escalation-route.%'));
+    for (const reference of references)
+      expect(routing.some((timer) => timer.id === `escalation-route.${reference.slice(4)}`)).toBe(true);
+  });
+
   it('refuses, storing nothing, what a person can get wrong', async () => {
     const before = await stored();
     const raise = (input: Partial<Parameters<typeof raiseEscalation>[1]>) =>

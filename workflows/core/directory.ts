@@ -112,11 +112,17 @@ export type RelationshipChoice =
  * escalation chooses its relationship and stores it in one round trip). `chosen` marks the one a
  * command is about: the person's only relationship, else the one whose governance channel it was
  * typed in; with several and none chosen, the person is asked. Its values are placeholders, filled
- * from membershipValues.
+ * from membershipValues, unless `of` names the columns that hold them (one query per row of a batch).
  */
-export function membershipsQuery(platform: PlatformIdentity['platform']): SQL {
+export function membershipsQuery(
+  platform: PlatformIdentity['platform'],
+  of: { platformUser: SQL; channel: SQL } = {
+    platformUser: sql`${sql.placeholder('platformUser')}`,
+    channel: sql`${sql.placeholder('channel')}::text`,
+  },
+): SQL {
   const column = platform === 'slack' ? sql`p.slack_user_id` : sql`p.teams_aad_object_id`;
-  const channel = sql`${sql.placeholder('channel')}::text`;
+  const { channel } = of;
   const inChannel = sql`coalesce(r.slack_channel = ${channel} OR r.teams_channel = ${channel}, false)`;
   return sql`SELECT m.relationship_id, m.person_id, m.name,
       (m.total = 1 OR (m.in_channel AND m.channel_rank = 1)) AS chosen
@@ -125,7 +131,7 @@ export function membershipsQuery(platform: PlatformIdentity['platform']): SQL {
         count(*) OVER () AS total,
         row_number() OVER (PARTITION BY ${inChannel} ORDER BY p.relationship_id) AS channel_rank
       FROM people p JOIN relationships r ON r.id = p.relationship_id
-      WHERE ${column} = ${sql.placeholder('platformUser')} AND p.retired_at IS NULL AND r.retired_at IS NULL
+      WHERE ${column} = ${of.platformUser} AND p.retired_at IS NULL AND r.retired_at IS NULL
     ) m`;
 }
 
