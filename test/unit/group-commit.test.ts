@@ -1,13 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import { groupCommitted } from '../../workflows/core/group-commit';
 
+/** A promise the test resolves when it chooses: the first batch's statement, still running. */
+function heldBack() {
+  let release = () => {};
+  const held = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  return { held, release };
+}
+
 describe('group commit', () => {
   it('writes a lone call at once, and the calls made while it runs together in the next batch', async () => {
     const batches: number[][] = [];
-    let release = () => {};
-    const held = new Promise<void>((resolve) => {
-      release = resolve;
-    });
+    const { held, release } = heldBack();
     const double = groupCommitted(async (inputs: number[]) => {
       batches.push(inputs);
       if (batches.length === 1) await held;
@@ -27,10 +33,7 @@ describe('group commit', () => {
 
   it("tries each call of a failed batch alone, so one caller's failure is never another's", async () => {
     const batches: string[][] = [];
-    let release = () => {};
-    const held = new Promise<void>((resolve) => {
-      release = resolve;
-    });
+    const { held, release } = heldBack();
     const shout = groupCommitted(async (inputs: string[]) => {
       batches.push(inputs);
       if (batches.length === 1) await held;
