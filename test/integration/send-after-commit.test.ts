@@ -6,7 +6,7 @@ import type { ChatPort } from '../../workflows/core/ports';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { startRuntime } from '../support/job-runtime';
 import { testRedisUrl, uniquePrefix } from '../support/redis';
-import { waitFor } from '../support/wait';
+import { heldBack, waitFor } from '../support/wait';
 
 /**
  * A worker sends what its own commits queued without a trip through the queue, a bounded number at
@@ -24,10 +24,7 @@ describe('messages sent right after their commit', () => {
     const startedAt: number[] = [];
     let inFlight = 0;
     let maxInFlight = 0;
-    let release = () => {};
-    const held = new Promise<void>((resolve) => {
-      release = resolve;
-    });
+    const { held, release } = heldBack();
     const chat: ChatPort = {
       send: async (recipient: Recipient) => {
         started.push('channel' in recipient ? recipient.channel : '');
@@ -40,7 +37,7 @@ describe('messages sent right after their commit', () => {
       },
       update: async () => {},
     };
-    return { chat, started, startedAt, maxInFlight: () => maxInFlight, release: () => release() };
+    return { chat, started, startedAt, maxInFlight: () => maxInFlight, release };
   }
 
   const sentCount = (platform: { started: string[] }, count: number) =>

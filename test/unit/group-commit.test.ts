@@ -1,24 +1,29 @@
 import { describe, expect, it } from 'vitest';
 import { groupCommitted } from '../../workflows/core/group-commit';
+import { heldBack } from '../support/wait';
 
-/** A promise the test resolves when it chooses: the first batch's statement, still running. */
-function heldBack() {
-  let release = () => {};
-  const held = new Promise<void>((resolve) => {
-    release = resolve;
-  });
-  return { held, release };
+/**
+ * A group commit whose first statement runs until the test releases it, recording each batch: the
+ * calls made meanwhile show how they are batched.
+ */
+function firstBatchHeld<I, O>(write: (inputs: I[]) => O[], maxBatch: number) {
+  const batches: I[][] = [];
+  const { held, release } = heldBack();
+  const call = groupCommitted(async (inputs: I[]) => {
+    batches.push(inputs);
+    if (batches.length === 1) await held;
+    return write(inputs);
+  }, maxBatch);
+  return { call, batches, release };
 }
 
 describe('group commit', () => {
   it('writes a lone call at once, and the calls made while it runs together in the next batch', async () => {
-    const batches: number[][] = [];
-    const { held, release } = heldBack();
-    const double = groupCommitted(async (inputs: number[]) => {
-      batches.push(inputs);
-      if (batches.length === 1) await held;
-      return inputs.map((input) => input * 2);
-    }, 3);
+    const {
+      call: double,
+      batches,
+      release,
+    } = firstBatchHeld((inputs: number[]) => inputs.map((input) => input * 2), 3);
 
     const first = double(1);
     const rest = [2, 3, 4, 5, 6].map((input) => double(input));
@@ -32,11 +37,11 @@ describe('group commit', () => {
   });
 
   it("tries each call of a failed batch alone, so one caller's failure is never another's", async () => {
-    const batches: string[][] = [];
-    const { held, release } = heldBack();
-    const shout = groupCommitted(async (inputs: string[]) => {
-      batches.push(inputs);
-      if (batches.length === 1) await held;
+    const {
+      call: shout,
+      batches,
+      release,
+    } = firstBatchHeld((inputs: string[]) => {
       if (inputs.includes('bad')) throw new Error('the statement failed');
       return inputs.map((input) => input.toUpperCase());
     }, 10);
