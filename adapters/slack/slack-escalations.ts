@@ -20,7 +20,7 @@ import {
   showEscalation,
 } from '../../workflows/escalations/index';
 import { type CommandDeps, explain, notInDirectory } from '../commands/command-deps';
-import { escalateHelp, parseEscalateCommand } from '../commands/escalate-command';
+import { escalateHelp, NAME_ONE_DELEGATE, parseEscalateCommand } from '../commands/escalate-command';
 import { FIELD, RAISE_VIEW, raiseEscalationView, readRaiseForm } from './slack-escalation-form';
 import { escapeMrkdwn } from './slack-escape';
 import { noticeToSlack } from './slack-render';
@@ -52,6 +52,8 @@ export function registerSlackEscalations(app: App, deps: CommandDeps) {
           );
         case 'away': {
           const delegate = parsed.delegate;
+          // Only Teams writes mentions as <at>Name</at>; Slack escapes a typed `<`.
+          if (delegate && 'teamsMention' in delegate) return await ack(private_(NAME_ONE_DELEGATE));
           return await ack(
             private_(await setAway(deps, { actor, until: parsed.until, ...(delegate ? { delegate } : {}) })),
           );

@@ -1,4 +1,4 @@
-import { type Activity, ActivityHandler, type InvokeResponse, TurnContext } from 'botbuilder';
+import { ActivityHandler, type InvokeResponse, TurnContext } from 'botbuilder';
 import type { CommandDeps } from '../commands/command-deps';
 import { rememberConversation } from './teams-conversations';
 import {
@@ -11,6 +11,7 @@ import {
 } from './teams-escalations';
 import { answerGoalAction, answerGoalCommand, goalUsage, isGoalVerb } from './teams-goals';
 import { answerIssueAction, answerIssueCommand, isIssueVerb, issueUsage } from './teams-issues';
+import { mentionResolver } from './teams-mentions';
 import { answerReviewAction, answerReviewCommand, isReviewVerb, reviewUsage } from './teams-reviews';
 import { answerRiskAction, answerRiskCommand, isRiskVerb, riskUsage } from './teams-risks';
 
@@ -41,12 +42,17 @@ function submittedAction(value: unknown): CardAction | undefined {
     : undefined;
 }
 
-function actorOf(activity: Activity): TeamsActor {
+function actorOf(context: TurnContext): TeamsActor {
+  const { activity } = context;
   const channelData = activity.channelData as { channel?: { id?: string } } | undefined;
   // In a channel the conversation id names the thread (`19:...@thread.tacv2;messageid=...`); the
   // governance file names the channel itself.
   const channel = channelData?.channel?.id ?? activity.conversation.id.split(';')[0] ?? '';
-  return { identity: { platform: 'teams', aadObjectId: activity.from.aadObjectId ?? '' }, channel };
+  return {
+    identity: { platform: 'teams', aadObjectId: activity.from.aadObjectId ?? '' },
+    channel,
+    mentioned: mentionResolver(context),
+  };
 }
 
 const say = (context: TurnContext, text: string) =>
@@ -108,7 +114,7 @@ export class TeamsBot extends ActivityHandler {
     if (context.activity.name !== CARD_ACTION) return super.onInvokeActivity(context);
     const action = executedAction(context.activity.value);
     const answer: Answer = action
-      ? await answerAction(this.deps, actorOf(context.activity), action)
+      ? await answerAction(this.deps, actorOf(context), action)
       : { message: NOT_OURS };
     if (answer.message) await say(context, answer.message);
     // Teams replaces the clicked card with a card response; a message response shows as a toast.
@@ -122,7 +128,7 @@ export class TeamsBot extends ActivityHandler {
     const activity = context.activity;
     const submitted = submittedAction(activity.value);
     if (submitted) {
-      const answer = await answerAction(this.deps, actorOf(activity), submitted);
+      const answer = await answerAction(this.deps, actorOf(context), submitted);
       if (answer.card && activity.replyToId) {
         await context.updateActivity({ id: activity.replyToId, type: 'message', attachments: [answer.card] });
       } else if (answer.card) {
@@ -141,7 +147,7 @@ export class TeamsBot extends ActivityHandler {
       );
       return;
     }
-    const answer = await command.answer(this.deps, actorOf(activity), command.args);
+    const answer = await command.answer(this.deps, actorOf(context), command.args);
     if (answer.card) await context.sendActivity({ type: 'message', attachments: [answer.card] });
     if (answer.message) await say(context, answer.message);
   }

@@ -29,13 +29,14 @@ import {
   raiseEscalationCard,
   readRaiseForm,
 } from './teams-escalation-form';
+import type { MentionResolver } from './teams-mentions';
 import { noticeToAdaptiveCard } from './teams-render';
 
 /** What the bot answers: a plain-text message to the person, a card, or both. */
 export type Answer = { message?: string; card?: Attachment };
 
-/** Where a Teams activity was typed and who typed it. */
-export type TeamsActor = { identity: PlatformIdentity; channel: string };
+/** Where a Teams activity was typed, who typed it, and who the people it @mentions are. */
+export type TeamsActor = { identity: PlatformIdentity; channel: string; mentioned: MentionResolver };
 
 const NOT_IN_DIRECTORY = notInDirectory('Teams user (its Azure AD object id)');
 export const NOT_OURS = 'That button is not from Accord, or it is too old to read.';
@@ -75,7 +76,17 @@ export async function answerEscalateCommand(
           }),
         };
       case 'away': {
-        const delegate = parsed.delegate;
+        let delegate = parsed.delegate;
+        if (delegate && 'teamsMention' in delegate) {
+          const aadObjectId = await actor.mentioned(delegate.teamsMention);
+          if (!aadObjectId) {
+            const name = delegate.teamsMention.replace(/<\/?at>/g, '');
+            return {
+              message: `I could not find out who ${name} is in Teams. Name your delegate by their id in the governance file instead: \`escalate away 3d frank\`.`,
+            };
+          }
+          delegate = { aadObjectId };
+        }
         return {
           message: await setAway(deps, {
             actor: identity,

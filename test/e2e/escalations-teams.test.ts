@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { and, eq, isNull } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Accord } from '../../bot/app';
-import { escalationDecisions, escalations } from '../../db/schema/escalations';
+import { absences, escalationDecisions, escalations } from '../../db/schema/escalations';
 import { outbox } from '../../db/schema/jobs';
 import { startTestAccord, testConfig } from '../support/accord';
 import { createTestDatabase, type TestDatabase } from '../support/database';
@@ -183,6 +183,45 @@ describe('escalations on Teams', () => {
     expect(replyText((await message('escalate show ESC-999')).replies)).toContain(
       'There is no escalation ESC-999',
     );
+  });
+
+  it('takes an @mention in a channel as the delegate, and never raises an escalation from it', async () => {
+    const inChannel = (text: string, mentioned: { id: string; name: string }) =>
+      message(`<at>Accord</at> ${text}`, BOB, {
+        conversation: {
+          id: '19:general@thread.tacv2;messageid=1700000000001',
+          conversationType: 'channel',
+          isGroup: true,
+          tenantId: 'tenant-1',
+        },
+        channelData: { tenant: { id: 'tenant-1' }, channel: { id: '19:general@thread.tacv2' } },
+        entities: [
+          { type: 'mention', mentioned: { id: '28:accord-bot', name: 'Accord' }, text: '<at>Accord</at>' },
+          // Teams names the mentioned user by their Teams id only; the bot asks for their AAD id.
+          { type: 'mention', mentioned, text: `<at>${mentioned.name}</at>` },
+        ],
+      });
+    const before = (await database.db.select().from(escalations)).length;
+
+    const away = await inChannel('escalate away 3d <at>Frank Provider</at>', {
+      id: `29:${FRANK}`,
+      name: 'Frank Provider',
+    });
+    expect(replyText(away.replies)).toContain('Frank Provider decides in your place');
+    const [absence] = await database.db
+      .select()
+      .from(absences)
+      .where(and(eq(absences.personId, 'bob'), isNull(absences.endedAt)));
+    expect(absence?.delegateId).toBe('frank');
+    expect(connector.calls.some((call) => call.method === 'GET' && call.path.includes('/members/'))).toBe(true);
+    expect(replyText((await message('escalate back')).replies)).toContain('Welcome back');
+
+    const guest = await inChannel('escalate away 3d <at>Guest Person</at>', {
+      id: '8:orgid:guest',
+      name: 'Guest Person',
+    });
+    expect(replyText(guest.replies)).toContain('I could not find out who Guest Person is in Teams');
+    expect(await database.db.select().from(escalations)).toHaveLength(before);
   });
 
   it('sends an escalation raised on Slack to Bob as an Adaptive Card with his time zone', async () => {

@@ -9,7 +9,8 @@ export type ConnectorCall = {
 
 /**
  * The Bot Framework Connector on loopback: activities carry `serviceUrl: url`, and the bot's replies,
- * proactive messages and updates arrive here. Scripted answers imitate 429 and 5xx.
+ * proactive messages and updates arrive here, and member lookups are answered. Scripted answers
+ * imitate 429 and 5xx.
  */
 export async function startFakeBotConnector() {
   const calls: ConnectorCall[] = [];
@@ -25,6 +26,21 @@ export async function startFakeBotConnector() {
     if (next) {
       res.writeHead(next.status, { 'content-type': 'application/json', ...next.headers });
       res.end(JSON.stringify({ error: { code: 'Scripted', message: `scripted ${next.status}` } }));
+      return;
+    }
+    const member = /^\/v3\/conversations\/[^/]+\/members\/([^/?]+)$/.exec(path);
+    if (req.method === 'GET' && member) {
+      // Users of these tests have the Teams id `29:<their AAD object id>` (teamsActivity).
+      const userId = decodeURIComponent(member[1] ?? '');
+      const aadObjectId = /^29:(.+)$/.exec(userId)?.[1];
+      res.writeHead(aadObjectId ? 200 : 404, { 'content-type': 'application/json' });
+      res.end(
+        JSON.stringify(
+          aadObjectId
+            ? { id: userId, name: 'Member', aadObjectId, tenantId: 'tenant-1', userRole: 'user' }
+            : { error: { code: 'MemberNotFoundInConversation', message: 'The member was not found.' } },
+        ),
+      );
       return;
     }
     res.writeHead(200, { 'content-type': 'application/json' });

@@ -41,6 +41,26 @@ describe('the words of /escalate', () => {
     expect(parseEscalateCommand('away 1w')).toEqual({ kind: 'away', until: { seconds: 604_800 } });
   });
 
+  it('reads a Teams mention with spaces in the name as one delegate, for the Teams adapter to resolve', () => {
+    expect(parseEscalateCommand('away 3d <at>Frank Li</at>')).toEqual({
+      kind: 'away',
+      until: { seconds: 3 * 86_400 },
+      delegate: { teamsMention: '<at>Frank Li</at>' },
+    });
+  });
+
+  it('refuses two delegates rather than raising an escalation titled with the absence', () => {
+    expect(parseEscalateCommand('away 3d carol dave')).toMatchObject({
+      kind: 'invalid',
+      message: 'Name one delegate, as a mention (@name) or their id in the governance file.',
+    });
+    // Not an absence at all: a title that starts with "away".
+    expect(parseEscalateCommand('away team cannot reach the VPN')).toEqual({
+      kind: 'raise',
+      title: 'away team cannot reach the VPN',
+    });
+  });
+
   it('explains what it could not read', () => {
     expect(parseEscalateCommand('away tomorrow')).toMatchObject({ kind: 'invalid' });
     expect(parseEscalateCommand('show')).toMatchObject({
