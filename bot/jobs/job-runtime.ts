@@ -73,6 +73,9 @@ const SENTINEL_JOB = 'sentinel';
 const SENTINEL_DELAY_MS = 365 * 86_400_000;
 const SENTINEL_CHECK_MS = 2000;
 
+/** Delivery jobs of messages that only inform: taken after every request for a decision. */
+const ROUTINE_PRIORITY = 1;
+
 type TimerJob = { timerId: string };
 type DeliveryJob = { outboxId: number };
 
@@ -98,6 +101,12 @@ export type JobRuntimeDeps = {
 };
 
 export type JobRuntime = ReturnType<typeof createJobRuntime>;
+
+/** Committed messages as the queue takes them: at once, the requests for a decision marked. */
+const toQueue = (notices: QueuedNotices): LeftToQueue[] => [
+  ...notices.urgent.map((outboxId) => ({ outboxId, delayMs: 0, urgent: true })),
+  ...notices.routine.map((outboxId) => ({ outboxId, delayMs: 0, urgent: false })),
+];
 
 /**
  * The queue side of the outbox and the timers: mirrors committed rows to BullMQ, runs the workers,
@@ -130,12 +139,15 @@ export function createJobRuntime(deps: JobRuntimeDeps) {
       removeOnFail: { age: 3600 },
     },
   });
-  const deliveryJob = (outboxId: number, delay = 0) => ({
+  const deliveryJob = ({ outboxId, delayMs, urgent }: LeftToQueue) => ({
     name: 'deliver',
     data: { outboxId } satisfies DeliveryJob,
     opts: {
       jobId: deliveryJobId(outboxId),
-      delay,
+      delay: delayMs,
+      // The queue takes jobs with no priority before any prioritized one: requests for a decision
+      // are taken first, even behind a backlog of messages that only inform.
+      ...(urgent ? {} : { priority: ROUTINE_PRIORITY }),
       attempts: DELIVERY_ATTEMPTS,
       backoff: { type: 'exponential', delay: 1000 },
       removeOnComplete: true,
@@ -156,7 +168,8 @@ export function createJobRuntime(deps: JobRuntimeDeps) {
   /** Committed messages waiting for their turn to be sent from this process, oldest first. */
   const waiting: QueuedNotices = { urgent: [], routine: [] };
   const waitingCount = () => waiting.urgent.length + waiting.routine.length;
-  const takeAllWaiting = () => [...waiting.urgent.splice(0), ...waiting.routine.splice(0)];
+  const takeAllWaiting = () =>
+    toQueue({ urgent: waiting.urgent.splice(0), routine: waiting.routine.splice(0) });
   let pumping = false;
   /** Ends the pump's wait for the allowance early: set while it waits. */
   let wakePump: (() => void) | undefined;
@@ -173,7 +186,7 @@ export function createJobRuntime(deps: JobRuntimeDeps) {
         // The room kept for requests may be there while informing messages wait for the limit.
         if (queued.urgent.length > 0) wakePump?.();
         void pump();
-      } else await addDeliveryJobs([...queued.urgent, ...queued.routine].map((id) => deliveryJob(id)));
+      } else await addDeliveryJobs(toQueue(queued).map(deliveryJob));
     },
   };
 
@@ -195,15 +208,18 @@ export function createJobRuntime(deps: JobRuntimeDeps) {
           routine: Math.min(waiting.routine.length, room - urgent),
         });
         if (closing) break;
-        const ids = [...waiting.urgent.splice(0, grant.urgent), ...waiting.routine.splice(0, grant.routine)];
-        if (ids.length > 0) sendNow(ids);
+        const granted = {
+          urgent: waiting.urgent.splice(0, grant.urgent),
+          routine: waiting.routine.splice(0, grant.routine),
+        };
+        if (granted.urgent.length + granted.routine.length > 0) sendNow(granted);
         else await waitUnlessWoken(grant.waitMs);
       }
     } catch (error) {
       // The allowance could not be had (its store is away): the queue takes them, or the reconciler.
-      const ids = takeAllWaiting();
-      logger.warn({ err: error, count: ids.length }, 'could not send messages now; the queue will');
-      await queueLeft(ids.map((outboxId) => ({ outboxId, delayMs: 0 })));
+      const left = takeAllWaiting();
+      logger.warn({ err: error, count: left.length }, 'could not send messages now; the queue will');
+      await queueLeft(left);
     } finally {
       pumping = false;
     }
@@ -226,7 +242,8 @@ export function createJobRuntime(deps: JobRuntimeDeps) {
    * queued them is not held up by it). What it leaves (updates, retries) goes to the queue; if it
    * fails as a whole, Postgres still holds the rows and the reconciler offers them again.
    */
-  function sendNow(ids: number[]) {
+  function sendNow(granted: QueuedNotices) {
+    const ids = [...granted.urgent, ...granted.routine];
     sendingCount += ids.length;
     const sent = deliverNoticesNow(db, unitOfWork, deps.chat, clock, ids, deliveryOptions)
       .then(async ({ outcomes, leftToQueue }) => {
@@ -235,7 +252,7 @@ export function createJobRuntime(deps: JobRuntimeDeps) {
       })
       .catch((error) => {
         logger.warn({ err: error, count: ids.length }, 'could not send messages now; the queue will');
-        return queueLeft(ids.map((outboxId) => ({ outboxId, delayMs: 0 })));
+        return queueLeft(toQueue(granted));
       })
       .finally(() => {
         sendingCount -= ids.length;
@@ -248,11 +265,7 @@ export function createJobRuntime(deps: JobRuntimeDeps) {
   async function queueLeft(left: LeftToQueue[]) {
     if (left.length === 0) return;
     metrics.deliveries.inc({ outcome: 'retry' }, left.filter((each) => each.delayMs > 0).length);
-    await addAll(
-      deliveryQueue,
-      left.map((each) => deliveryJob(each.outboxId, each.delayMs)),
-      'deliveries',
-    );
+    await addAll(deliveryQueue, left.map(deliveryJob), 'deliveries');
   }
 
   function countDeliveries(outcomes: DeliveryOutcome[]) {
@@ -418,7 +431,7 @@ export function createJobRuntime(deps: JobRuntimeDeps) {
     }
     for (let after = 0; ; ) {
       const rows = await db
-        .select({ id: outbox.id })
+        .select({ id: outbox.id, urgent: outbox.urgent })
         .from(outbox)
         .where(
           sql`${outbox.sentAt} IS NULL AND ${outbox.failedAt} IS NULL AND ${outbox.createdAt} <= ${queuedBefore}
@@ -427,7 +440,9 @@ export function createJobRuntime(deps: JobRuntimeDeps) {
         .orderBy(outbox.id)
         .limit(RECONCILE_BATCH);
       if (rows.length === 0) break;
-      await deliveryQueue.addBulk(rows.map((row) => deliveryJob(row.id)));
+      await deliveryQueue.addBulk(
+        rows.map((row) => deliveryJob({ outboxId: row.id, delayMs: 0, urgent: row.urgent })),
+      );
       offeredDeliveries += rows.length;
       after = rows[rows.length - 1]?.id ?? after;
     }
@@ -520,8 +535,7 @@ export function createJobRuntime(deps: JobRuntimeDeps) {
     const workersClosed = workers.map((worker) => worker.close());
     // Once this process takes no more jobs, whichever worker is up next sends them, rather than the
     // reconciler once they are overdue.
-    if (waitingCount() > 0)
-      await settlesWithin(addDeliveryJobs(takeAllWaiting().map((id) => deliveryJob(id))), 1000);
+    if (waitingCount() > 0) await settlesWithin(addDeliveryJobs(takeAllWaiting().map(deliveryJob)), 1000);
     const graceful = await settlesWithin(
       Promise.allSettled([...workersClosed, ...polling, ...sending]),
       graceMs,

@@ -213,7 +213,9 @@ describe('escalations on Teams', () => {
       .from(absences)
       .where(and(eq(absences.personId, 'bob'), isNull(absences.endedAt)));
     expect(absence?.delegateId).toBe('frank');
-    expect(connector.calls.some((call) => call.method === 'GET' && call.path.includes('/members/'))).toBe(true);
+    expect(connector.calls.some((call) => call.method === 'GET' && call.path.includes('/members/'))).toBe(
+      true,
+    );
     expect(replyText((await message('escalate back')).replies)).toContain('Welcome back');
 
     const guest = await inChannel('escalate away 3d <at>Guest Person</at>', {

@@ -4,7 +4,7 @@ import type { JobRuntime } from '../../bot/jobs/job-runtime';
 import type { Recipient } from '../../db/schema/jobs';
 import type { ChatPort } from '../../workflows/core/ports';
 import { createTestDatabase, type TestDatabase } from '../support/database';
-import { startRuntime } from '../support/job-runtime';
+import { postgresBackendUnderTest, startRuntime } from '../support/job-runtime';
 import { testRedisUrl, uniquePrefix } from '../support/redis';
 import { heldBack, waitFor } from '../support/wait';
 
@@ -124,6 +124,45 @@ describe('messages sent right after their commit', () => {
       // well before the notices waiting ahead of it.
       expect(platform.started.indexOf('approver')).toBe(45);
       expect((platform.startedAt[45] ?? Infinity) - (platform.startedAt[0] ?? 0)).toBeLessThan(1000);
+    },
+  );
+
+  it.each([
+    { label: 'Redis', prefix: uniquePrefix('send-priority') },
+    { label: 'Postgres', prefix: undefined },
+  ])(
+    'takes a request waiting in the queue ($label) before the messages queued ahead of it',
+    async ({ prefix }) => {
+      // Both processes on one store: the same Redis prefix, or the same Postgres schema.
+      const store = () =>
+        prefix ? createJobBackend({ redisUrl, prefix }) : postgresBackendUnderTest.create(database).backend;
+      // A web instance commits 150 notices, then a request, before any worker runs: all are queue jobs.
+      const webInstance = startRuntime(database, store(), { deliveriesPerSecond: 50 });
+      runtimes.push(webInstance);
+      await commit(webInstance, 'notice', 150);
+      await webInstance.unitOfWork((work) =>
+        work.queueNotice(
+          { platform: 'slack', channel: 'approver' },
+          { title: 'Please decide' },
+          { urgent: true },
+        ),
+      );
+
+      const platform = heldPlatform();
+      platform.release();
+      const worker = startRuntime(database, store(), {
+        chat: platform.chat,
+        deliveriesPerSecond: 50,
+      });
+      runtimes.push(worker);
+      worker.startWorkers();
+      await waitFor(() => (platform.started.includes('approver') ? true : undefined), {
+        what: 'the request sent',
+      });
+      // Among the first sends, not 150th: at 50 a second, that is the difference of 3 s.
+      expect(platform.started.indexOf('approver')).toBeLessThan(20);
+      await sentCount(platform, 151);
+      expect(new Set(platform.started).size).toBe(151);
     },
   );
 

@@ -87,8 +87,11 @@ export type DeliveryOptions = {
   failureHandlers?: ReadonlyMap<string, DeliveryFailureHandler>;
 };
 
-/** What sending a batch right away left to the queue: a retry later, after `delayMs`. */
-export type LeftToQueue = { outboxId: number; delayMs: number };
+/**
+ * What sending a batch right away left to the queue: a retry later, after `delayMs`; `urgent` for a
+ * request for a decision, which the queue takes first.
+ */
+export type LeftToQueue = { outboxId: number; delayMs: number; urgent: boolean };
 
 /**
  * Sends new messages queued together (the DMs of a batch of reminders, of a routed escalation) as
@@ -111,7 +114,8 @@ export async function deliverNoticesNow(
   const claimed = new Set(rows.map((row) => row.id));
   const leftToQueue: LeftToQueue[] = outboxIds
     .filter((id) => !claimed.has(id))
-    .map((outboxId) => ({ outboxId, delayMs: 0 }));
+    // Updates, and rows another sender holds (its job finds them sent): none waits on a decision.
+    .map((outboxId) => ({ outboxId, delayMs: 0, urgent: false }));
   const outcomes: DeliveryOutcome[] = [];
   // In the order asked for (the urgent first), whatever order the claim returned them in.
   const order = new Map(outboxIds.map((id, i) => [id, i]));
@@ -131,7 +135,11 @@ export async function deliverNoticesNow(
       outcomes.push('failed');
     } else {
       await release(db, row.id, failure);
-      leftToQueue.push({ outboxId: row.id, delayMs: failure.retryAfterMs ?? RETRY_AFTER_MS });
+      leftToQueue.push({
+        outboxId: row.id,
+        delayMs: failure.retryAfterMs ?? RETRY_AFTER_MS,
+        urgent: row.urgent,
+      });
     }
   }
   await markSent(db, clock, sent);
