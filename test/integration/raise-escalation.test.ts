@@ -3,8 +3,15 @@ import { fileURLToPath } from 'node:url';
 import { eq, like } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { escalations } from '../../db/schema/escalations';
-import { timers } from '../../db/schema/jobs';
-import { EscalationError, raiseEscalation, raiseEscalationAs } from '../../workflows/escalations/index';
+import { outbox, timers } from '../../db/schema/jobs';
+import { fireDue } from '../../workflows/core/timers';
+import {
+  EscalationError,
+  escalationJobs,
+  raiseEscalation,
+  raiseEscalationAs,
+} from '../../workflows/escalations/index';
+import { ROUTE_TIMER } from '../../workflows/escalations/route-raised';
 import { applyGovernanceText } from '../../workflows/governance/index';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { unitOfWorkWithoutQueue } from '../support/unit-of-work';
@@ -25,6 +32,26 @@ const quiet = `
         - { name: Only, approvers: [quinn], respond_within: 1h }
 `;
 
+/** Relationships whose plan goes away after a raise and before its routing (below). */
+const fading = ['fading', 'gone']
+  .map(
+    (id) => `
+  - id: ${id}
+    name: ${id === 'fading' ? 'Fading deal' : 'Gone deal'}
+    client: Acme Corp
+    provider: Fading Ltd
+    timezone: UTC
+    people:
+      - { id: fay, name: Fay Raiser, side: client, slack: U0FAY${id.toUpperCase()} }
+      - { id: fred, name: Fred Exec, side: provider, slack: U0FRED${id.toUpperCase()} }
+    escalation:
+      executive: fred
+      levels:
+        - { name: Only, approvers: [fred], respond_within: 1h }
+`,
+  )
+  .join('');
+
 describe('raising an escalation checks everything in the statement that stores it', () => {
   let database: TestDatabase;
   const deps = () => ({
@@ -40,7 +67,7 @@ describe('raising an escalation checks everything in the statement that stores i
 
   beforeAll(async () => {
     database = await createTestDatabase();
-    const text = `${await readFile(fixture, 'utf8')}${quiet}`;
+    const text = `${await readFile(fixture, 'utf8')}${quiet}${fading}`;
     await applyGovernanceText(database.db, text, { actor: 'test', source: 'escalations.yaml' });
     await database.pool.query(
       "UPDATE escalation_levels SET retired_at = now() WHERE relationship_id = 'quiet'",
@@ -188,5 +215,59 @@ describe('raising an escalation checks everything in the statement that stores i
     expect(await database.db.select().from(timers).where(like(timers.id, 'escalation-route.%'))).toHaveLength(
       before,
     );
+  });
+
+  it('closes a raise whose plan went away before it was routed, and tells the raiser and the executive', async () => {
+    const raise = (relationshipId: string) =>
+      raiseEscalation(deps(), { relationshipId, raisedBy: 'fay', title: 'Left behind', severity: 'low' });
+    const withoutLevels = await raise('fading');
+    const retired = await raise('gone');
+    // The workers were down while the file lost the plan of one and the relationship of the other.
+    await database.pool.query(
+      "UPDATE escalation_levels SET retired_at = now() WHERE relationship_id = 'fading'",
+    );
+    await database.pool.query("UPDATE relationships SET retired_at = now() WHERE id = 'gone'");
+    await database.pool.query("UPDATE people SET retired_at = now() WHERE relationship_id = 'gone'");
+
+    const { clock, unitOfWork } = deps();
+    await fireDue(database.db, unitOfWork, new Map(escalationJobs(clock).timers), clock, ROUTE_TIMER, 50);
+
+    const told = async (escalationId: number) =>
+      (
+        await database.db
+          .select()
+          .from(outbox)
+          .where(eq(outbox.topic, `escalation:${escalationId}`))
+      ).map((row) => [
+        (row.recipient as { channel: string }).channel,
+        (row.notice as { fallback: string }).fallback,
+      ]);
+    const [fadingRow] = await database.db
+      .select()
+      .from(escalations)
+      .where(eq(escalations.id, withoutLevels.escalationId));
+    expect(fadingRow).toMatchObject({
+      status: 'resolved',
+      resolutionNote: 'Not sent: Fading deal has no escalation levels any more.',
+    });
+    const headline = (ref: string, reason: string) =>
+      `${ref} was not sent to anybody: ${reason}. It is closed; raise it again once there is an escalation plan.`;
+    expect(await told(withoutLevels.escalationId)).toEqual(
+      expect.arrayContaining([
+        ['U0FAYFADING', headline(withoutLevels.reference, 'Fading deal has no escalation levels any more')],
+        ['U0FREDFADING', headline(withoutLevels.reference, 'Fading deal has no escalation levels any more')],
+      ]),
+    );
+    const [goneRow] = await database.db
+      .select()
+      .from(escalations)
+      .where(eq(escalations.id, retired.escalationId));
+    expect(goneRow).toMatchObject({
+      status: 'resolved',
+      resolutionNote: 'Not sent: its relationship was retired.',
+    });
+    expect(await told(retired.escalationId)).toEqual([
+      ['U0FAYGONE', headline(retired.reference, 'its relationship was retired')],
+    ]);
   });
 });

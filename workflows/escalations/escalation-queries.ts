@@ -122,6 +122,8 @@ function describeEvent(
       return `the executive was reminded (${data.attempt})`;
     case 'escalation.resolved':
       return `${who} resolved it${typeof data.note === 'string' && data.note ? `: ${data.note}` : ''}`;
+    case 'escalation.not_routed':
+      return `closed unsent: ${String(data.reason)}`;
     case 'delivery.failed':
       return `a message could not be delivered: ${String(data.error)}`;
     default:

@@ -1,7 +1,10 @@
-import { eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
+import { people } from '../../db/schema/directory';
 import { escalations } from '../../db/schema/escalations';
 import type { Clock } from '../core/clock';
+import { directMessageTo, type RelationshipDirectory } from '../core/directory';
 import type { TimerHandler } from '../core/timers';
+import type { Work } from '../core/unit-of-work';
 import { loadAbsences } from './absences';
 import { escalationDirectory } from './escalation-directory';
 import {
@@ -13,8 +16,9 @@ import {
   scheduleSla,
   slaDue,
   tell,
+  topic,
 } from './escalation-engine';
-import { levelName, nameOf, reference } from './escalation-notices';
+import { type Escalation, levelName, nameOf, reference } from './escalation-notices';
 import { nextReachableLevel, routeLevel } from './route';
 
 export const ROUTE_TIMER = 'escalation.route';
@@ -39,7 +43,7 @@ export function onEscalationRaised(clock: Clock): TimerHandler {
       escalationDirectory(work.tx, relationshipId, goalId),
     );
     const first = directory?.levels[0];
-    if (!directory || !first) return;
+    if (!directory || !first) return closeUnroutable(work, raised, directory, clock.now());
     const absent = await work.memo(`absences:${relationshipId}`, () => loadAbsences(work.tx, relationshipId));
     const now = clock.now();
     const firstRoute = routeLevel(first, raisedBy, absent, now);
@@ -92,4 +96,52 @@ export function onEscalationRaised(clock: Clock): TimerHandler {
   // Raised inside Slack's request: the raise adds no queue job, and workers poll for it.
   route.dueAtOnce = true;
   return route;
+}
+
+/**
+ * The relationship was retired, or lost its escalation levels, between the raise and its routing (the
+ * workers were down while the governance file changed): nobody can be asked. Left open, it would wait
+ * for a decision forever, so it is closed with the reason, and the raiser told, as is the executive
+ * while the relationship has one.
+ */
+async function closeUnroutable(
+  work: Work,
+  raised: Escalation,
+  directory: RelationshipDirectory | undefined,
+  now: Date,
+) {
+  const reason = directory
+    ? `${directory.relationship.name} has no escalation levels any more`
+    : 'its relationship was retired';
+  const [closed] = await work.tx
+    .update(escalations)
+    .set({
+      status: 'resolved',
+      resolvedAt: now,
+      resolvedBy: 'accord',
+      resolutionNote: `Not sent: ${reason}.`,
+      version: raised.version + 1,
+    })
+    .where(eq(escalations.id, raised.id))
+    .returning();
+  if (!closed) throw new Error(`escalation ${raised.id} vanished while being closed`);
+  audit(work, closed, 'accord', 'not_routed', now, { reason });
+  const headline = `${reference(closed.id)} was not sent to anybody: ${reason}. It is closed; raise it again once there is an escalation plan.`;
+  if (directory) {
+    for (const personId of new Set([closed.raisedBy, directory.executive]))
+      tell(work, closed, directory, personId, headline);
+    return;
+  }
+  // Retired with its relationship, the raiser is still where they were.
+  const [raiser] = await work.tx
+    .select()
+    .from(people)
+    .where(and(eq(people.relationshipId, closed.relationshipId), eq(people.id, closed.raisedBy)));
+  const recipient = raiser && directMessageTo(raiser);
+  if (recipient)
+    work.queueNoticeAtEnd(
+      recipient,
+      { title: headline, fallback: headline },
+      { relationshipId: closed.relationshipId, topic: topic(closed.id) },
+    );
 }
