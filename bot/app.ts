@@ -75,9 +75,12 @@ export async function startAccord(config: Config, options: StartOptions) {
     const teamsAdapter = teamsEnabled
       ? createTeamsAdapter(config.teams, (error) => logger.error({ err: error }, 'teams turn failed'))
       : undefined;
+    const teamsSender = teamsAdapter
+      ? createTeamsSender(teamsAdapter, database.db, config.teams.appId)
+      : undefined;
     const chat = createChat({
       slack: config.slack ? createSlackSender(config.slack) : undefined,
-      teams: teamsAdapter ? createTeamsSender(teamsAdapter, database.db, config.teams.appId) : undefined,
+      teams: teamsSender,
     });
     const jobs = escalationJobs(clock);
     const publicUrl = config.publicUrl ?? `http://localhost:${config.port}`;
@@ -152,9 +155,13 @@ export async function startAccord(config: Config, options: StartOptions) {
             sendJson(res, 404, {
               error: 'Slack is not enabled: set SLACK_SIGNING_SECRET and SLACK_BOT_TOKEN',
             });
-      const teamsHandler = teamsAdapter
-        ? createTeamsHttpHandler(teamsAdapter, new TeamsBot(commandDeps))
-        : undefined;
+      const teamsHandler =
+        teamsAdapter && teamsSender
+          ? createTeamsHttpHandler(
+              teamsAdapter,
+              new TeamsBot(commandDeps, (aadObjectId, text) => teamsSender.sendText({ aadObjectId }, text)),
+            )
+          : undefined;
       routes['POST /api/messages'] = teamsHandler
         ? teamsHandler
         : (_req, res) =>

@@ -1,6 +1,6 @@
 import { ActivityHandler, type InvokeResponse, TurnContext } from 'botbuilder';
 import type { CommandDeps } from '../commands/command-deps';
-import { rememberConversation } from './teams-conversations';
+import { isPersonalChat, rememberConversation } from './teams-conversations';
 import {
   type Answer,
   answerCardAction,
@@ -55,6 +55,9 @@ function actorOf(context: TurnContext): TeamsActor {
   };
 }
 
+const CANNOT_ANSWER_PRIVATELY =
+  'I could not answer you in a private chat. Open a chat with Accord and ask there.';
+
 const say = (context: TurnContext, text: string) =>
   context.sendActivity({ type: 'message', text, textFormat: 'plain' });
 
@@ -93,7 +96,11 @@ function commandOf(text: string) {
  * Card clicks come as Action.Execute invokes, or as messages from clients that only know Action.Submit.
  */
 export class TeamsBot extends ActivityHandler {
-  constructor(private readonly deps: CommandDeps) {
+  constructor(
+    private readonly deps: CommandDeps,
+    /** Says something to a person in their 1:1 chat with the bot, creating it if needed. */
+    private readonly privately: (aadObjectId: string, text: string) => Promise<void>,
+  ) {
     super();
     this.onInstallationUpdate(async (context, next) => {
       await rememberConversation(this.deps.db, context);
@@ -116,7 +123,7 @@ export class TeamsBot extends ActivityHandler {
     const answer: Answer = action
       ? await answerAction(this.deps, actorOf(context), action)
       : { message: NOT_OURS };
-    if (answer.message) await say(context, answer.message);
+    if (answer.message) await this.answerPerson(context, answer.message);
     // Teams replaces the clicked card with a card response; a message response shows as a toast.
     const body = answer.card
       ? { statusCode: 200, type: 'application/vnd.microsoft.card.adaptive', value: answer.card.content }
@@ -134,14 +141,14 @@ export class TeamsBot extends ActivityHandler {
       } else if (answer.card) {
         await context.sendActivity({ type: 'message', attachments: [answer.card] });
       }
-      if (answer.message) await say(context, answer.message);
+      if (answer.message) await this.answerPerson(context, answer.message);
       return;
     }
     // In channels Teams puts `<at>Accord</at>` before the text; the command starts after it.
     const text = (TurnContext.removeRecipientMention(activity) ?? '').trim();
     const command = commandOf(text);
     if (!command) {
-      await say(
+      await this.answerPerson(
         context,
         `${HELP}\n\n${escalateUsage()}\n\n${reviewUsage()}\n\n${issueUsage()}\n\n${goalUsage()}\n\n${riskUsage()}`,
       );
@@ -149,6 +156,25 @@ export class TeamsBot extends ActivityHandler {
     }
     const answer = await command.answer(this.deps, actorOf(context), command.args);
     if (answer.card) await context.sendActivity({ type: 'message', attachments: [answer.card] });
-    if (answer.message) await say(context, answer.message);
+    if (answer.message) await this.answerPerson(context, answer.message);
+  }
+
+  /**
+   * Answers the person who typed or clicked: in place in their 1:1 chat with the bot; from a channel
+   * or a group chat, in that 1:1 chat, since Teams has no message that only one member of a
+   * conversation sees (Slack's ephemeral) and an answer (their escalations, a refusal) is theirs.
+   */
+  private async answerPerson(context: TurnContext, text: string) {
+    const { activity } = context;
+    if (isPersonalChat(activity)) {
+      await say(context, text);
+      return;
+    }
+    try {
+      if (!activity.from.aadObjectId) throw new Error('Teams did not say who this is');
+      await this.privately(activity.from.aadObjectId, text);
+    } catch {
+      await say(context, CANNOT_ANSWER_PRIVATELY);
+    }
   }
 }

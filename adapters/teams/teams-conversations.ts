@@ -1,4 +1,4 @@
-import { type ConversationReference, TurnContext } from 'botbuilder';
+import { type Activity, type ConversationReference, TurnContext } from 'botbuilder';
 import { eq, sql } from 'drizzle-orm';
 import type { Database } from '../../db/client';
 import { teamsConversations } from '../../db/schema/teams';
@@ -19,10 +19,14 @@ export async function rememberConversation(db: Database, context: TurnContext): 
     conversation: { ...reference.conversation, id: channelId },
   } as ConversationReference;
   const keys = [conversationKey(channelId)];
-  const personal = activity.conversation.conversationType === 'personal' || !activity.conversation.isGroup;
-  if (personal && activity.from?.aadObjectId) keys.push(personalKey(activity.from.aadObjectId));
+  if (isPersonalChat(activity) && activity.from?.aadObjectId)
+    keys.push(personalKey(activity.from.aadObjectId));
   for (const key of keys) await storeConversation(db, key, stored);
 }
+
+/** A 1:1 chat between a person and the bot, rather than a channel or a group chat. */
+export const isPersonalChat = (activity: Activity) =>
+  activity.conversation.conversationType === 'personal' || !activity.conversation.isGroup;
 
 export async function storeConversation(db: Database, key: string, reference: ConversationReference) {
   const stored = reference as unknown as Record<string, unknown>;

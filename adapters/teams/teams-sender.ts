@@ -17,6 +17,8 @@ export type TeamsTarget = { aadObjectId: string } | { conversationId: string };
 
 export type TeamsSender = {
   send: (target: TeamsTarget, notice: Notice) => Promise<{ messageId: string }>;
+  /** A plain-text answer, at once, outside the outbox: the person is waiting for it. */
+  sendText: (target: TeamsTarget, text: string) => Promise<void>;
   update: (target: TeamsTarget, messageId: string, notice: Notice) => Promise<void>;
 };
 
@@ -93,6 +95,14 @@ export function createTeamsSender(
         }),
       );
       return { messageId };
+    },
+    sendText: async (target, text) => {
+      const reference = await referenceFor(target);
+      await call(() =>
+        adapter.continueConversationAsync(botAppId, reference, async (context) => {
+          await context.sendActivity({ type: 'message', text, textFormat: 'plain' });
+        }),
+      );
     },
     update: async (target, messageId, notice) => {
       const reference = await referenceFor(target);

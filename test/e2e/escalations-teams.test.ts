@@ -16,6 +16,8 @@ const GOVERNANCE_FILE = fileURLToPath(new URL('../fixtures/governance/escalation
 const BOB = '00000000-0000-4000-8000-0000000000b0';
 const FRANK = '00000000-0000-4000-8000-0000000000f4';
 const STRANGER = '00000000-0000-4000-8000-00000000dead';
+/** Not in the governance file either, and never in a chat with the bot. */
+const NEWCOMER = '00000000-0000-4000-8000-00000000beef';
 const BOB_CHAT = `a:personal-${BOB}`;
 
 describe('escalations on Teams', () => {
@@ -152,8 +154,13 @@ describe('escalations on Teams', () => {
     expect(await escalation(1)).toMatchObject({ title: 'Router down', raisedBy: 'bob', status: 'open' });
   });
 
-  it('strips the bot mention Teams puts before a command typed in a channel', async () => {
-    const { replies } = await message('<at>Accord</at> escalate list', BOB, {
+  /**
+   * A message typed in the general channel after the bot's mention (as Teams sends it, other people
+   * mentioned too), with the bot's replies in the channel and what it sent to 1:1 chats meanwhile.
+   */
+  const inChannel = async (text: string, from = BOB, mentions: { id: string; name: string }[] = []) => {
+    const since = connector.calls.length;
+    const { replies } = await message(`<at>Accord</at> ${text}`, from, {
       conversation: {
         id: '19:general@thread.tacv2;messageid=1700000000000',
         conversationType: 'channel',
@@ -163,11 +170,34 @@ describe('escalations on Teams', () => {
       channelData: { tenant: { id: 'tenant-1' }, channel: { id: '19:general@thread.tacv2' } },
       entities: [
         { type: 'mention', mentioned: { id: '28:accord-bot', name: 'Accord' }, text: '<at>Accord</at>' },
+        ...mentions.map((mentioned) => ({ type: 'mention', mentioned, text: `<at>${mentioned.name}</at>` })),
       ],
     });
-    expect(replies).toHaveLength(1);
-    expect(replyText(replies)).toContain('ESC-1');
-    expect(replyText(replies)).not.toContain('raises and follows escalations');
+    const privately = connector.calls
+      .slice(since)
+      .filter((call) => call.method === 'POST' && call.conversationId.startsWith('a:personal-'))
+      .map((call) => ({ chat: call.conversationId, text: String(call.activity.text) }));
+    return { replies, privately };
+  };
+
+  it("answers a command typed in a channel in the person's 1:1 chat, never in the channel", async () => {
+    const list = await inChannel('escalate list');
+    expect(list.replies).toEqual([]);
+    expect(list.privately).toEqual([{ chat: BOB_CHAT, text: expect.stringContaining('ESC-1') }]);
+    expect(list.privately[0]?.text).not.toContain('raises and follows escalations');
+
+    // Someone the bot never talked to gets a new 1:1 chat for the answer.
+    const stranger = await inChannel('escalate Printer jammed', NEWCOMER);
+    expect(stranger.replies).toEqual([]);
+    expect(stranger.privately).toEqual([
+      {
+        chat: expect.not.stringMatching(BOB_CHAT),
+        text: expect.stringContaining('not in the governance directory'),
+      },
+    ]);
+    expect(connector.calls.some((call) => call.method === 'POST' && call.path === '/v3/conversations')).toBe(
+      true,
+    );
   });
 
   it('shows, resolves and marks away with the same words as Slack', async () => {
@@ -186,28 +216,12 @@ describe('escalations on Teams', () => {
   });
 
   it('takes an @mention in a channel as the delegate, and never raises an escalation from it', async () => {
-    const inChannel = (text: string, mentioned: { id: string; name: string }) =>
-      message(`<at>Accord</at> ${text}`, BOB, {
-        conversation: {
-          id: '19:general@thread.tacv2;messageid=1700000000001',
-          conversationType: 'channel',
-          isGroup: true,
-          tenantId: 'tenant-1',
-        },
-        channelData: { tenant: { id: 'tenant-1' }, channel: { id: '19:general@thread.tacv2' } },
-        entities: [
-          { type: 'mention', mentioned: { id: '28:accord-bot', name: 'Accord' }, text: '<at>Accord</at>' },
-          // Teams names the mentioned user by their Teams id only; the bot asks for their AAD id.
-          { type: 'mention', mentioned, text: `<at>${mentioned.name}</at>` },
-        ],
-      });
     const before = (await database.db.select().from(escalations)).length;
-
-    const away = await inChannel('escalate away 3d <at>Frank Provider</at>', {
-      id: `29:${FRANK}`,
-      name: 'Frank Provider',
-    });
-    expect(replyText(away.replies)).toContain('Frank Provider decides in your place');
+    // Teams names the mentioned user by their Teams id only; the bot asks for their AAD id.
+    const away = await inChannel('escalate away 3d <at>Frank Provider</at>', BOB, [
+      { id: `29:${FRANK}`, name: 'Frank Provider' },
+    ]);
+    expect(away.privately[0]?.text).toContain('Frank Provider decides in your place');
     const [absence] = await database.db
       .select()
       .from(absences)
@@ -218,11 +232,10 @@ describe('escalations on Teams', () => {
     );
     expect(replyText((await message('escalate back')).replies)).toContain('Welcome back');
 
-    const guest = await inChannel('escalate away 3d <at>Guest Person</at>', {
-      id: '8:orgid:guest',
-      name: 'Guest Person',
-    });
-    expect(replyText(guest.replies)).toContain('I could not find out who Guest Person is in Teams');
+    const guest = await inChannel('escalate away 3d <at>Guest Person</at>', BOB, [
+      { id: '8:orgid:guest', name: 'Guest Person' },
+    ]);
+    expect(guest.privately[0]?.text).toContain('I could not find out who Guest Person is in Teams');
     expect(await database.db.select().from(escalations)).toHaveLength(before);
   });
 

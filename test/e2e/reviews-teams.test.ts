@@ -118,7 +118,8 @@ describe('review meetings on Teams, end to end', () => {
     expect(await database.db.select().from(reviewSeries).where(eq(reviewSeries.source, 'chat'))).toEqual([]);
   });
 
-  it('answers help, typed after the bot mention in a channel, and refuses a phrase it cannot read', async () => {
+  it('answers help typed after the bot mention in a channel in a 1:1 chat, and refuses a phrase it cannot read', async () => {
+    const since = connector.calls.length;
     const { replies } = await message('<at>Accord</at> review help', BOB, {
       conversation: {
         id: '19:general@thread.tacv2;messageid=1700000000000',
@@ -131,9 +132,11 @@ describe('review meetings on Teams, end to end', () => {
         { type: 'mention', mentioned: { id: '28:accord-bot', name: 'Accord' }, text: '<at>Accord</at>' },
       ],
     });
-    expect(replies).toHaveLength(1);
-    expect(replies[0]?.textFormat).toBe('plain');
-    expect(String(replies[0]?.text)).toContain('review schedule <when> <title>');
+    expect(replies).toEqual([]);
+    const answered = connector.calls.slice(since).filter((call) => call.conversationId === BOB_CHAT);
+    expect(answered).toHaveLength(1);
+    expect(answered[0]?.activity.textFormat).toBe('plain');
+    expect(String(answered[0]?.activity.text)).toContain('review schedule <when> <title>');
     const refused = await said('review schedule whenever suits Weekly wrap');
     expect(refused).toContain('every tuesday 10:00 Weekly sync');
     expect(await said('review frobnicate')).toContain('"frobnicate" is not a review command.');
