@@ -215,6 +215,16 @@ describe('escalations on Teams', () => {
     );
   });
 
+  it('says in the channel, without the answer, when it cannot open a private chat', async () => {
+    // Teams refuses to create the 1:1 chat (the app is not installed for this person).
+    connector.script({ status: 403 });
+    const refused = await inChannel('escalate list', '00000000-0000-4000-8000-00000000cafe');
+    expect(refused.privately).toEqual([]);
+    expect(replyText(refused.replies)).toBe(
+      'I could not answer you in a private chat. Open a chat with Accord and ask there.',
+    );
+  });
+
   it('takes an @mention in a channel as the delegate, and never raises an escalation from it', async () => {
     const before = (await database.db.select().from(escalations)).length;
     // Teams names the mentioned user by their Teams id only; the bot asks for their AAD id.
