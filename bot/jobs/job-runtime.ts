@@ -9,6 +9,7 @@ import {
   deliverNotice,
   deliverNoticesNow,
   type LeftToQueue,
+  toQueue,
 } from '../../workflows/core/deliver-notice';
 import { type ChatPort, DeliveryError } from '../../workflows/core/ports';
 import { fireDue, fireTimer, TimerFailure, type TimerHandler } from '../../workflows/core/timers';
@@ -101,12 +102,6 @@ export type JobRuntimeDeps = {
 };
 
 export type JobRuntime = ReturnType<typeof createJobRuntime>;
-
-/** Committed messages as the queue takes them: at once, the requests for a decision marked. */
-const toQueue = (notices: QueuedNotices): LeftToQueue[] => [
-  ...notices.urgent.map((outboxId) => ({ outboxId, delayMs: 0, urgent: true })),
-  ...notices.routine.map((outboxId) => ({ outboxId, delayMs: 0, urgent: false })),
-];
 
 /**
  * The queue side of the outbox and the timers: mirrors committed rows to BullMQ, runs the workers,
@@ -243,19 +238,19 @@ export function createJobRuntime(deps: JobRuntimeDeps) {
    * fails as a whole, Postgres still holds the rows and the reconciler offers them again.
    */
   function sendNow(granted: QueuedNotices) {
-    const ids = [...granted.urgent, ...granted.routine];
-    sendingCount += ids.length;
-    const sent = deliverNoticesNow(db, unitOfWork, deps.chat, clock, ids, deliveryOptions)
+    const count = granted.urgent.length + granted.routine.length;
+    sendingCount += count;
+    const sent = deliverNoticesNow(db, unitOfWork, deps.chat, clock, granted, deliveryOptions)
       .then(async ({ outcomes, leftToQueue }) => {
         countDeliveries(outcomes);
         await queueLeft(leftToQueue);
       })
       .catch((error) => {
-        logger.warn({ err: error, count: ids.length }, 'could not send messages now; the queue will');
+        logger.warn({ err: error, count }, 'could not send messages now; the queue will');
         return queueLeft(toQueue(granted));
       })
       .finally(() => {
-        sendingCount -= ids.length;
+        sendingCount -= count;
         sending.delete(sent);
         void pump();
       });

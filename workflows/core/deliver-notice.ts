@@ -5,7 +5,7 @@ import { outbox, type Recipient } from '../../db/schema/jobs';
 import type { Clock } from './clock';
 import type { Notice } from './notice';
 import { type ChatPort, DeliveryError, type SendAllowance } from './ports';
-import type { UnitOfWork, Work } from './unit-of-work';
+import type { QueuedNotices, UnitOfWork, Work } from './unit-of-work';
 
 export type DeliveryOutcome = 'sent' | 'updated' | 'superseded' | 'not_pending' | 'failed';
 
@@ -93,6 +93,12 @@ export type DeliveryOptions = {
  */
 export type LeftToQueue = { outboxId: number; delayMs: number; urgent: boolean };
 
+/** Committed messages as the queue takes them: at once, the requests for a decision marked. */
+export const toQueue = (notices: QueuedNotices): LeftToQueue[] => [
+  ...notices.urgent.map((outboxId) => ({ outboxId, delayMs: 0, urgent: true })),
+  ...notices.routine.map((outboxId) => ({ outboxId, delayMs: 0, urgent: false })),
+];
+
 /**
  * Sends new messages queued together (the DMs of a batch of reminders, of a routed escalation) as
  * soon as the work that queued them has committed, the caller holding the allowance for all of
@@ -107,18 +113,22 @@ export async function deliverNoticesNow(
   unitOfWork: UnitOfWork,
   chat: ChatPort,
   clock: Clock,
-  outboxIds: number[],
+  notices: QueuedNotices,
   options: DeliveryOptions,
 ): Promise<{ outcomes: DeliveryOutcome[]; leftToQueue: LeftToQueue[] }> {
-  const rows = await claim(db, clock, outboxIds, 'new');
+  const asked = toQueue(notices);
+  const rows = await claim(
+    db,
+    clock,
+    asked.map((each) => each.outboxId),
+    'new',
+  );
   const claimed = new Set(rows.map((row) => row.id));
-  const leftToQueue: LeftToQueue[] = outboxIds
-    .filter((id) => !claimed.has(id))
-    // Updates, and rows another sender holds (its job finds them sent): none waits on a decision.
-    .map((outboxId) => ({ outboxId, delayMs: 0, urgent: false }));
+  // Updates, and rows another sender holds (its job finds them sent), go to the queue at once.
+  const leftToQueue = asked.filter((each) => !claimed.has(each.outboxId));
   const outcomes: DeliveryOutcome[] = [];
   // In the order asked for (the urgent first), whatever order the claim returned them in.
-  const order = new Map(outboxIds.map((id, i) => [id, i]));
+  const order = new Map(asked.map((each, i) => [each.outboxId, i]));
   rows.sort((a, b) => (order.get(a.id) ?? 0) - (order.get(b.id) ?? 0));
   const results = await Promise.allSettled(rows.map((row) => sendNew(chat, options, row)));
   const sent: { id: number; messageId: string }[] = [];
