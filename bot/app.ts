@@ -36,6 +36,8 @@ export type StartOptions = {
   logger: Logger;
   clock?: Clock;
   reconcileIntervalMs?: number;
+  /** How often workers look for raises to route, besides being told of them (tests). */
+  dueAtOnceSafetyPollMs?: number;
   /** Namespaces for the job store, so tests can share one Redis or Postgres. */
   redisPrefix?: string;
   jobSchema?: string;
@@ -93,6 +95,7 @@ export async function startAccord(config: Config, options: StartOptions) {
       timerHandlers: new Map([...jobs.timers, ...reviewTimers, ...riskJobs(clock), ...issueJobs(clock)]),
       failureHandlers: new Map(jobs.failures),
       deliveriesPerSecond: config.deliveryRateLimit,
+      dueAtOnceSafetyPollMs: options.dueAtOnceSafetyPollMs,
       warmUps: [warmRaiseStatements, warmTimerStatements, warmDeliveryStatements, warmOccurrenceReads],
       reconcileHooks: [
         syncSeriesOnChange(

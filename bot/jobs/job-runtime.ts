@@ -22,6 +22,8 @@ import {
 } from '../../workflows/core/unit-of-work';
 import type { Logger } from '../logger';
 import type { Metrics } from '../metrics';
+import { createDoorbell } from './doorbell';
+import { type DueSignals, listenForDueTimers } from './due-signals';
 import type { AnyQueue, AnyWorker, JobBackend } from './job-backend';
 import { deliveryJobId, timerJobId } from './job-ids';
 
@@ -64,8 +66,13 @@ const TIMER_BATCH = 50;
  * web instance answering Slack shares.
  */
 const TIMER_CONCURRENCY = 2;
-/** How often a worker looks for timers set due at once (a raise's routing) when it found none. */
+/**
+ * How often a worker looks for timers set due at once (a raise's routing) when it found none, while
+ * it cannot listen for the commits that set them (due-signals); listening, it looks at once.
+ */
 const DUE_AT_ONCE_POLL_MS = 50;
+/** Listening, a look now and then all the same, in case a notification went missing. */
+const DUE_AT_ONCE_SAFETY_POLL_MS = 1000;
 /** After a poll failed for another reason than a handler (the database is away). */
 const DUE_AT_ONCE_RETRY_MS = 1000;
 /** Jobs remembered as fired alongside another (a minute of a 10,000-a-minute burst, and then some). */
@@ -97,6 +104,8 @@ export type JobRuntimeDeps = {
   warmUps?: ((tx: Transaction) => Promise<unknown>)[];
   /** The delivery queue's limit, shared by every worker on it. */
   deliveriesPerSecond: number;
+  /** Overrides DUE_AT_ONCE_SAFETY_POLL_MS (tests show that notifications alone start routing). */
+  dueAtOnceSafetyPollMs?: number;
   logger: Logger;
   metrics: Metrics;
 };
@@ -319,6 +328,8 @@ export function createJobRuntime(deps: JobRuntimeDeps) {
 
   /** The kinds of timer workers poll for, rather than each timer having a queue job. */
   const dueAtOnce = [...deps.timerHandlers].filter(([, handler]) => handler.dueAtOnce).map(([name]) => name);
+  const doorbells = new Map(dueAtOnce.map((name) => [name, createDoorbell()]));
+  let dueSignals: DueSignals | undefined;
   const polling: Promise<void>[] = [];
 
   /**
@@ -327,9 +338,12 @@ export function createJobRuntime(deps: JobRuntimeDeps) {
    * retries fire it alone; the rest of its batch is taken again by the next poll.
    */
   async function pollDue(name: string) {
+    const doorbell = doorbells.get(name) ?? createDoorbell();
     while (!closing) {
       let fired = 0;
-      let pauseMs = DUE_AT_ONCE_POLL_MS;
+      let pauseMs = dueSignals?.listening()
+        ? (deps.dueAtOnceSafetyPollMs ?? DUE_AT_ONCE_SAFETY_POLL_MS)
+        : DUE_AT_ONCE_POLL_MS;
       try {
         fired = await fireDue(db, unitOfWork, deps.timerHandlers, clock, name, TIMER_BATCH);
         if (fired > 0) metrics.timersFired.inc({ outcome: 'fired' }, fired);
@@ -340,12 +354,13 @@ export function createJobRuntime(deps: JobRuntimeDeps) {
         if (failed) await addAll(timerQueue, [timerJob(failed)], 'timers');
         else pauseMs = DUE_AT_ONCE_RETRY_MS;
       }
-      if (fired < TIMER_BATCH) await new Promise((resolve) => setTimeout(resolve, pauseMs));
+      if (fired < TIMER_BATCH) await doorbell.sleep(pauseMs);
     }
   }
 
   function startWorkers() {
     sendsNow = true;
+    if (doorbells.size > 0) dueSignals = listenForDueTimers(db.$client.options, doorbells, logger);
     for (const name of dueAtOnce) for (let i = 0; i < TIMER_CONCURRENCY; i++) polling.push(pollDue(name));
     workers.push(
       backend.worker(TIMER_QUEUE, (job) => processTimer(job as Job<TimerJob>), {
@@ -525,6 +540,8 @@ export function createJobRuntime(deps: JobRuntimeDeps) {
   async function close(graceMs = 10_000) {
     closing = true;
     wakePump?.();
+    for (const doorbell of doorbells.values()) doorbell.ringAll();
+    const signalsClosed = dueSignals?.close();
     clearInterval(reconcileTimer);
     clearInterval(sentinelTimer);
     const workersClosed = workers.map((worker) => worker.close());
@@ -539,7 +556,7 @@ export function createJobRuntime(deps: JobRuntimeDeps) {
       logger.warn({ graceMs }, 'jobs did not finish in time; closing workers by force');
       await settlesWithin(Promise.allSettled(workers.map((worker) => worker.close(true))), 1000);
     }
-    await settlesWithin(Promise.allSettled([timerQueue.close(), deliveryQueue.close()]), 1000);
+    await settlesWithin(Promise.allSettled([timerQueue.close(), deliveryQueue.close(), signalsClosed]), 1000);
     await backend.close();
   }
 

@@ -21,7 +21,7 @@ export function testConfig(database: TestDatabase, env: Record<string, string | 
 
 export async function startTestAccord(
   config: Config,
-  options: { clock?: Clock; reconcileIntervalMs?: number } = {},
+  options: { clock?: Clock; reconcileIntervalMs?: number; dueAtOnceSafetyPollMs?: number } = {},
 ): Promise<Accord> {
   return startAccord(config, {
     logger: createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'),

@@ -22,10 +22,23 @@ export type TimerHandler = ((timer: DueTimer, work: Work) => Promise<void>) & {
   prepare?: (timers: DueTimer[], work: Work) => Promise<void>;
   /**
    * Timers of this kind are set due at once, by a request a person waits on (a raised escalation's
-   * routing): workers poll Postgres for them (fireDue), and the request adds no queue job.
+   * routing): the request adds no queue job; workers poll Postgres for them (fireDue), woken by the
+   * notification the writing statement sends (notifyDueAtOnce).
    */
   dueAtOnce?: boolean;
 };
+
+/**
+ * The Postgres notification channel of commits that set timers due at once: its payload is the
+ * timer's name, and it wakes the workers polling for that kind (bot/jobs/due-signals.ts).
+ */
+export const DUE_AT_ONCE_CHANNEL = 'accord_due_at_once';
+
+/**
+ * Notifies the workers, as the statement's transaction commits, that timers of `name` are due. For
+ * a statement that writes them: Postgres sends one notification however many rows call it.
+ */
+export const notifyDueAtOnce = (name: string) => sql`pg_notify(${DUE_AT_ONCE_CHANNEL}, ${name})`;
 
 export type FireOutcome = 'fired' | 'not_pending' | 'not_due' | 'no_handler';
 

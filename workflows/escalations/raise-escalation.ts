@@ -10,6 +10,7 @@ import {
   type RelationshipChoice,
 } from '../core/directory';
 import { groupCommitted } from '../core/group-commit';
+import { notifyDueAtOnce } from '../core/timers';
 import type { UnitOfWork } from '../core/unit-of-work';
 import { EscalationError } from './escalation-errors';
 import { firstProblem, type RaiseFields, raiseFields } from './escalation-input';
@@ -108,7 +109,8 @@ type RaiseRow = {
  * Raises, one per row of a JSON array (under a burst, many callers' at once: group-commit.ts), for
  * a `target` giving each row's relationship and person, or none when there is none. Everything a
  * person can get wrong is checked here. Escalation ids are taken from the sequence before the
- * insert, so each row gets back its own. Prepared: planning it on every request was most of its cost.
+ * insert, so each row gets back its own. Its routing timers notify the workers as it commits, so
+ * routing starts at once. Prepared: planning it on every request was most of its cost.
  */
 const raiseSql = (target: SQL) => sql`
   WITH input AS (
@@ -144,9 +146,11 @@ const raiseSql = (target: SQL) => sql`
     SELECT ${routeTimerId('')} || a.escalation_id, ${ROUTE_TIMER}, i.now, a.relationship_id,
       jsonb_build_object('escalationId', a.escalation_id)
     FROM accepted a JOIN input i ON i.ord = a.ord
+    RETURNING name
   )
   SELECT found.ord, found.relationship_id, found.name, found.member, found.goal_known,
-    found.first_level, accepted.escalation_id
+    found.first_level, accepted.escalation_id,
+    (SELECT count(${notifyDueAtOnce(ROUTE_TIMER)}) FROM routed) AS notified
   FROM found LEFT JOIN accepted ON accepted.ord = found.ord`;
 
 const raiseStatements = {
