@@ -1,8 +1,9 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { outbox } from '../../db/schema/jobs';
+import { auditEvents } from '../../db/schema/audit';
+import { outbox, timers } from '../../db/schema/jobs';
 import { topicMessages } from '../../db/schema/topic-messages';
-import { createUnitOfWork, type QueuedNotices } from '../../workflows/core/unit-of-work';
+import { createUnitOfWork, type QueuedNotices, type ScheduledTimer } from '../../workflows/core/unit-of-work';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 
 /**
@@ -95,5 +96,68 @@ describe('notices written as the unit of work ends', () => {
       (row) => 'channel' in row.recipient && row.recipient.channel === 'U0LOST',
     );
     expect(lost).toEqual([]);
+  });
+
+  it('writes audit events and new timers as it ends, each as asked, and hands the timers to the queue', async () => {
+    const scheduled: ScheduledTimer[][] = [];
+    const unitOfWork = createUnitOfWork(database.db, {
+      timersScheduled: async (written) => {
+        scheduled.push(written);
+      },
+      noticesQueued: async () => {},
+    });
+    const at = new Date('2026-03-02T09:30:00.000Z');
+    const due = (minutes: number) => new Date(at.getTime() + minutes * 60_000);
+    await unitOfWork(async (work) => {
+      work.auditAtEnd({
+        at,
+        actor: 'ann',
+        kind: 'test.said',
+        subject: 'test:1',
+        data: { words: ['a "quote"', 'ü'] },
+      });
+      // No time given: the event takes the table's default, the time of the commit.
+      work.auditAtEnd({ actor: 'ben', kind: 'test.said', subject: 'test:1', relationshipId: 'acme' });
+      await work.scheduleTimer({ id: 'test-fresh.1', name: 'test.fresh', dueAt: due(5), fresh: true });
+      await work.scheduleTimer({
+        id: 'test-fresh.2',
+        name: 'test.fresh',
+        dueAt: due(10),
+        relationshipId: 'acme',
+        payload: { escalationId: 2 },
+        fresh: true,
+      });
+      // Asked twice: the last time asked for is the one written.
+      await work.scheduleTimer({
+        id: 'test-fresh.2',
+        name: 'test.fresh',
+        dueAt: due(15),
+        relationshipId: 'acme',
+        payload: { escalationId: 2, level: 2 },
+        fresh: true,
+      });
+    });
+
+    const events = await database.db.select().from(auditEvents).where(eq(auditEvents.subject, 'test:1'));
+    expect(events.map(({ actor, relationshipId, data }) => ({ actor, relationshipId, data }))).toEqual([
+      { actor: 'ann', relationshipId: null, data: { words: ['a "quote"', 'ü'] } },
+      { actor: 'ben', relationshipId: 'acme', data: {} },
+    ]);
+    expect(events[0]?.at).toEqual(at);
+    expect(events[1]?.at.getTime()).toBeGreaterThan(at.getTime());
+
+    const written = await database.db.select().from(timers).where(eq(timers.name, 'test.fresh'));
+    expect(
+      written
+        .map(({ id, dueAt, relationshipId, payload }) => ({ id, dueAt, relationshipId, payload }))
+        .sort((a, b) => a.id.localeCompare(b.id)),
+    ).toEqual([
+      { id: 'test-fresh.1', dueAt: due(5), relationshipId: null, payload: {} },
+      { id: 'test-fresh.2', dueAt: due(15), relationshipId: 'acme', payload: { escalationId: 2, level: 2 } },
+    ]);
+    expect(scheduled.flat().sort((a, b) => a.id.localeCompare(b.id))).toEqual([
+      { id: 'test-fresh.1', dueAt: due(5) },
+      { id: 'test-fresh.2', dueAt: due(15) },
+    ]);
   });
 });

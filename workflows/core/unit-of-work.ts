@@ -1,6 +1,7 @@
 import { and, eq, isNull, notInArray, sql } from 'drizzle-orm';
 import type { PgTable } from 'drizzle-orm/pg-core';
 import { type Database, preparedStatement, type Transaction } from '../../db/client';
+import { insertRows } from '../../db/insert-rows';
 import { auditEvents } from '../../db/schema/audit';
 import { outbox, type Recipient, timers } from '../../db/schema/jobs';
 import type { Notice } from './notice';
@@ -26,7 +27,11 @@ export type TimerRequest = {
   payload?: Record<string, unknown>;
   /** Timers kept in step together; see cancelTimersExcept. */
   group?: string;
-  /** The id names something this transaction created, so no such timer exists yet: skip the read. */
+  /**
+   * The id names something this transaction created, so no such timer exists yet: it is written as
+   * the unit of work ends, with the others of its kind, in one statement. What reads or cancels
+   * timers in the same unit of work does not see it.
+   */
   fresh?: boolean;
 };
 
@@ -97,19 +102,25 @@ export function createUnitOfWork(db: Database, afterCommit: AfterCommit): UnitOf
     const queue = (outboxIds: number[], options: Pick<NoticeOptions, 'urgent'>) =>
       queued[options.urgent ? 'urgent' : 'routine'].push(...outboxIds);
     const memos = new Map<string, Promise<unknown>>();
-    const atEnd: { notices: NoticeAtEnd[]; audit: AuditEvent[] } = { notices: [], audit: [] };
+    const atEnd: { notices: NoticeAtEnd[]; audit: AuditEvent[]; timers: TimerRequest[] } = {
+      notices: [],
+      audit: [],
+      timers: [],
+    };
     const result = await db.transaction(async (tx) => {
       const value = await work({
         tx,
         scheduleTimer: async (timer) => {
+          if (timer.fresh) {
+            atEnd.timers.push(timer);
+            return;
+          }
           // Read first: the same timer at the same time is left alone without taking its row lock,
           // so a periodic re-derivation never blocks a timer that is firing.
-          const [current] = timer.fresh
-            ? []
-            : await tx
-                .select({ dueAt: timers.dueAt, cancelledAt: timers.cancelledAt })
-                .from(timers)
-                .where(eq(timers.id, timer.id));
+          const [current] = await tx
+            .select({ dueAt: timers.dueAt, cancelledAt: timers.cancelledAt })
+            .from(timers)
+            .where(eq(timers.id, timer.id));
           if (current && current.dueAt.getTime() === timer.dueAt.getTime() && current.cancelledAt === null)
             return;
           const written = await tx
@@ -191,7 +202,10 @@ export function createUnitOfWork(db: Database, afterCommit: AfterCommit): UnitOf
         },
       });
       if (atEnd.notices.length > 0) await writeNoticesAtEnd(tx, atEnd.notices, queue);
-      if (atEnd.audit.length > 0) await tx.insert(auditEvents).values(atEnd.audit);
+      if (atEnd.audit.length > 0) await insertRows(tx, auditEvents, atEnd.audit);
+      if (atEnd.timers.length > 0) {
+        for (const timer of await writeTimersAtEnd(tx, atEnd.timers)) scheduled.set(timer.id, timer);
+      }
       return value;
     });
     await Promise.allSettled([
@@ -251,5 +265,39 @@ async function writeNoticesAtEnd(
     into.push({ ...remember.row, outboxId });
     remembered.set(remember.into, into);
   });
-  for (const [table, values] of remembered) await tx.insert(table).values(values);
+  for (const [table, values] of remembered) await insertRows(tx, table, values);
+}
+
+/**
+ * Timers from one JSON array, as scheduleTimer writes one: the same timer at the same time is left
+ * as it is, and only a move, or a timer cancelled before, is written again. Returns those written.
+ */
+const upsertTimers = preparedStatement<{ id: string; due_at: Date }>(
+  () => sql`
+    INSERT INTO timers (id, name, due_at, relationship_id, payload, group_key)
+    SELECT id, name, due_at, relationship_id, payload, group_key
+    FROM jsonb_populate_recordset(NULL::timers, ${sql.placeholder('timers')}::jsonb)
+    ON CONFLICT (id) DO UPDATE SET name = excluded.name, due_at = excluded.due_at,
+      payload = excluded.payload, group_key = excluded.group_key, fired_at = NULL, cancelled_at = NULL,
+      failures = 0
+    WHERE timers.due_at IS DISTINCT FROM excluded.due_at OR timers.cancelled_at IS NOT NULL
+    RETURNING id, due_at`,
+);
+
+async function writeTimersAtEnd(tx: Transaction, requests: TimerRequest[]): Promise<ScheduledTimer[]> {
+  // One row per id, the last asked for: a statement may not write a row twice.
+  const latest = new Map(requests.map((timer) => [timer.id, timer]));
+  const written = await upsertTimers(tx, {
+    timers: JSON.stringify(
+      [...latest.values()].map((timer) => ({
+        id: timer.id,
+        name: timer.name,
+        due_at: timer.dueAt,
+        relationship_id: timer.relationshipId ?? null,
+        payload: timer.payload ?? {},
+        group_key: timer.group ?? null,
+      })),
+    ),
+  });
+  return written.map((row) => ({ id: row.id, dueAt: row.due_at }));
 }

@@ -1,4 +1,4 @@
-import { eq } from 'drizzle-orm';
+import { eq, inArray } from 'drizzle-orm';
 import type { Transaction } from '../../db/client';
 import { escalationMessages, escalations } from '../../db/schema/escalations';
 import { outbox, type Recipient } from '../../db/schema/jobs';
@@ -30,6 +30,17 @@ const slaTimerId = (escalation: Pick<Escalation, 'id' | 'level'>) =>
 export async function lockEscalation(tx: Transaction, id: number): Promise<Escalation | undefined> {
   const [row] = await tx.select().from(escalations).where(eq(escalations.id, id)).for('update');
   return row;
+}
+
+/** Locks a batch's escalations with one statement, in id order, so two batches never deadlock. */
+export async function lockEscalations(tx: Transaction, ids: number[]): Promise<Map<number, Escalation>> {
+  const rows = await tx
+    .select()
+    .from(escalations)
+    .where(inArray(escalations.id, ids))
+    .orderBy(escalations.id)
+    .for('update');
+  return new Map(rows.map((row) => [row.id, row]));
 }
 
 /** An event on the escalation's timeline, written with the unit of work's others as it ends. */

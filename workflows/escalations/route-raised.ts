@@ -1,4 +1,5 @@
-import { and, eq } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
+import { preparedStatement } from '../../db/client';
 import { people } from '../../db/schema/directory';
 import { escalations } from '../../db/schema/escalations';
 import type { Clock } from '../core/clock';
@@ -10,7 +11,7 @@ import { escalationDirectory } from './escalation-directory';
 import {
   audit,
   briefExecutive,
-  lockEscalation,
+  lockEscalations,
   postToChannels,
   requestDecisions,
   scheduleSla,
@@ -35,7 +36,7 @@ export const routeTimerId = (escalationId: number | string) => `escalation-route
 export function onEscalationRaised(clock: Clock): TimerHandler {
   const route: TimerHandler = async (timer, work) => {
     const { escalationId } = timer.payload as { escalationId: number };
-    const raised = await lockEscalation(work.tx, escalationId);
+    const raised = (await lockedOf(work, [escalationId])).get(escalationId);
     // Resolved before it was routed: there is nobody left to ask.
     if (raised?.status !== 'open') return;
     const { relationshipId, goalId, raisedBy } = raised;
@@ -52,12 +53,17 @@ export function onEscalationRaised(clock: Clock): TimerHandler {
         ? { level: first, route: firstRoute, passed: [] }
         : nextReachableLevel(directory.levels, first.position, raisedBy, absent, now);
     const level = start?.level ?? directory.levels.at(-1) ?? first;
-    const [escalation] = await work.tx
-      .update(escalations)
-      .set({ level: level.position, slaDueAt: slaDue(directory, level, raised.createdAt) })
-      .where(eq(escalations.id, raised.id))
-      .returning();
-    if (!escalation) throw new Error(`escalation ${raised.id} vanished while being routed`);
+    // Locked by this batch: nothing else changed it since it was read.
+    const escalation = {
+      ...raised,
+      level: level.position,
+      slaDueAt: slaDue(directory, level, raised.createdAt),
+    };
+    await setLevelStatement(work.tx, {
+      id: escalation.id,
+      level: escalation.level,
+      due: escalation.slaDueAt,
+    });
 
     const reached = start ? requestDecisions(work, escalation, directory, start.route) : [];
     postToChannels(work, escalation, directory);
@@ -93,10 +99,26 @@ export function onEscalationRaised(clock: Clock): TimerHandler {
         : `${ref} could not reach anybody at any level, so ${nameOf(directory, directory.executive)} (the escalation executive) was told.`,
     );
   };
+  // The batch's escalations, locked and read in one statement rather than one each.
+  route.prepare = async (timers, work) => {
+    await lockedOf(
+      work,
+      timers.map((timer) => (timer.payload as { escalationId: number }).escalationId),
+    );
+  };
   // Raised inside Slack's request: the raise adds no queue job, and workers poll for it.
   route.dueAtOnce = true;
   return route;
 }
+
+/** The escalations the batch routes, locked once for the whole batch (by `prepare`). */
+const lockedOf = (work: Work, ids: number[]) =>
+  work.memo('raised-escalations', () => lockEscalations(work.tx, ids));
+
+const setLevelStatement = preparedStatement(
+  () => sql`UPDATE escalations SET level = ${sql.placeholder('level')}::integer,
+    sla_due_at = ${sql.placeholder('due')}::timestamptz WHERE id = ${sql.placeholder('id')}::integer`,
+);
 
 /**
  * The relationship was retired, or lost its escalation levels, between the raise and its routing (the
