@@ -22,7 +22,7 @@ import {
 } from '../../workflows/core/unit-of-work';
 import type { Logger } from '../logger';
 import type { Metrics } from '../metrics';
-import { createDoorbell } from './doorbell';
+import { createDoorbell, type Doorbell } from './doorbell';
 import { type DueSignals, listenForDueTimers } from './due-signals';
 import type { AnyQueue, AnyWorker, JobBackend } from './job-backend';
 import { deliveryJobId, timerJobId } from './job-ids';
@@ -337,8 +337,7 @@ export function createJobRuntime(deps: JobRuntimeDeps) {
    * looks again a moment later. A timer whose handler failed gets a queue job of its own, whose
    * retries fire it alone; the rest of its batch is taken again by the next poll.
    */
-  async function pollDue(name: string) {
-    const doorbell = doorbells.get(name) ?? createDoorbell();
+  async function pollDue(name: string, doorbell: Doorbell) {
     while (!closing) {
       let fired = 0;
       let pauseMs = dueSignals?.listening()
@@ -361,7 +360,8 @@ export function createJobRuntime(deps: JobRuntimeDeps) {
   function startWorkers() {
     sendsNow = true;
     if (doorbells.size > 0) dueSignals = listenForDueTimers(db.$client.options, doorbells, logger);
-    for (const name of dueAtOnce) for (let i = 0; i < TIMER_CONCURRENCY; i++) polling.push(pollDue(name));
+    for (const [name, doorbell] of doorbells)
+      for (let i = 0; i < TIMER_CONCURRENCY; i++) polling.push(pollDue(name, doorbell));
     workers.push(
       backend.worker(TIMER_QUEUE, (job) => processTimer(job as Job<TimerJob>), {
         concurrency: TIMER_CONCURRENCY,

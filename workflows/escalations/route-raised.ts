@@ -106,7 +106,7 @@ export function onEscalationRaised(clock: Clock): TimerHandler {
       timers.map((timer) => (timer.payload as { escalationId: number }).escalationId),
     );
   };
-  // Raised inside Slack's request: the raise adds no queue job, and workers poll for it.
+  // Raised inside Slack's request: the raise adds no queue job; its statement notifies the workers.
   route.dueAtOnce = true;
   return route;
 }
