@@ -1,14 +1,8 @@
 import { ActivityHandler, type InvokeResponse, TurnContext } from 'botbuilder';
 import type { CommandDeps } from '../commands/command-deps';
+import { type Answer, NOT_OURS, type TeamsActor } from './teams-answers';
 import { isPersonalChat, rememberConversation } from './teams-conversations';
-import {
-  type Answer,
-  answerCardAction,
-  answerEscalateCommand,
-  escalateUsage,
-  NOT_OURS,
-  type TeamsActor,
-} from './teams-escalations';
+import { answerCardAction, answerEscalateCommand, escalateUsage } from './teams-escalations';
 import { answerGoalAction, answerGoalCommand, goalUsage, isGoalVerb } from './teams-goals';
 import { answerIssueAction, answerIssueCommand, isIssueVerb, issueUsage } from './teams-issues';
 import { mentionResolver } from './teams-mentions';

@@ -1,11 +1,4 @@
-import type { Attachment } from 'botbuilder';
-import {
-  activeGoals,
-  chooseRelationship,
-  findMemberships,
-  type PlatformIdentity,
-  type RelationshipChoice,
-} from '../../workflows/core/directory';
+import { activeGoals, chooseRelationship, type RelationshipChoice } from '../../workflows/core/directory';
 import {
   type Decision,
   decideEscalation,
@@ -21,25 +14,23 @@ import {
   setBack,
   showEscalation,
 } from '../../workflows/escalations/index';
-import { type CommandDeps, explain, notInDirectory } from '../commands/command-deps';
+import { type CommandDeps, explain } from '../commands/command-deps';
 import { escalateHelp, parseEscalateCommand } from '../commands/escalate-command';
+import {
+  type Answer,
+  confirmationCard,
+  decisionAnswer,
+  formMembership,
+  NOT_IN_DIRECTORY,
+  NOT_OURS,
+  type TeamsActor,
+} from './teams-answers';
 import {
   RAISE_VERB,
   type RaiseFormValues,
   raiseEscalationCard,
   readRaiseForm,
 } from './teams-escalation-form';
-import type { MentionResolver } from './teams-mentions';
-import { noticeToAdaptiveCard } from './teams-render';
-
-/** What the bot answers: a plain-text message to the person, a card, or both. */
-export type Answer = { message?: string; card?: Attachment };
-
-/** Where a Teams activity was typed, who typed it, and who the people it @mentions are. */
-export type TeamsActor = { identity: PlatformIdentity; channel: string; mentioned: MentionResolver };
-
-const NOT_IN_DIRECTORY = notInDirectory('Teams user (its Azure AD object id)');
-export const NOT_OURS = 'That button is not from Accord, or it is too old to read.';
 
 const DECISIONS: Record<string, Decision> = {
   [ESCALATION_ACTIONS.approve]: 'approve',
@@ -164,10 +155,7 @@ export async function answerCardAction(
       actor: actor.identity,
       reason: typeof data.reason === 'string' ? data.reason : undefined,
     });
-    return {
-      message: result.message,
-      ...(result.current ? { card: noticeToAdaptiveCard(result.current) } : {}),
-    };
+    return decisionAnswer(result);
   } catch (error) {
     return { message: explain(error, deps) };
   }
@@ -180,16 +168,11 @@ async function raiseFromForm(
 ): Promise<Answer> {
   const form = readRaiseForm(data);
   try {
-    const memberships = await findMemberships(deps.db, actor.identity);
-    const membership = memberships.find((m) => m.relationshipId === form.relationshipId);
-    if (!membership) {
-      return memberships.length === 0
-        ? { message: NOT_IN_DIRECTORY }
-        : formFor(deps, actor, form.values, {
-            field: 'relationship',
-            message: 'Choose one of your relationships.',
-          });
-    }
+    const found = await formMembership(deps, actor, form.relationshipId, (problem) =>
+      formFor(deps, actor, form.values, problem),
+    );
+    if ('answer' in found) return found.answer;
+    const { membership } = found;
     if (form.goal && form.goal.relationshipId !== membership.relationshipId) {
       return formFor(deps, actor, form.values, {
         field: 'goal',
@@ -205,11 +188,7 @@ async function raiseFromForm(
       goalId: form.goal?.goalId,
     });
     return {
-      card: noticeToAdaptiveCard({
-        title: `${raised.reference}: ${raised.title}`,
-        text: raised.confirmation,
-        fallback: raised.confirmation,
-      }),
+      card: confirmationCard(`${raised.reference}: ${raised.title}`, raised.confirmation),
     };
   } catch (error) {
     if (!(error instanceof EscalationError)) return { message: explain(error, deps) };

@@ -1,4 +1,4 @@
-import { chooseRelationship, findMemberships } from '../../workflows/core/directory';
+import { chooseRelationship } from '../../workflows/core/directory';
 import {
   answerGoal,
   closeGoal,
@@ -9,13 +9,18 @@ import {
   parseActionValue,
   proposeGoal,
 } from '../../workflows/goals/index';
-import { type CommandDeps, explain, notInDirectory } from '../commands/command-deps';
+import { type CommandDeps, explain } from '../commands/command-deps';
 import { goalHelp, parseGoalCommand } from '../commands/goal-command';
-import { type Answer, NOT_OURS, type TeamsActor } from './teams-escalations';
+import {
+  type Answer,
+  confirmationCard,
+  decisionAnswer,
+  formMembership,
+  NOT_IN_DIRECTORY,
+  NOT_OURS,
+  type TeamsActor,
+} from './teams-answers';
 import { PROPOSE_VERB, type ProposeFormValues, proposeGoalCard, readProposeForm } from './teams-goal-cards';
-import { noticeToAdaptiveCard } from './teams-render';
-
-const NOT_IN_DIRECTORY = notInDirectory('Teams user (its Azure AD object id)');
 
 const DECISIONS: Record<string, GoalDecision> = {
   [GOAL_ACTIONS.agree]: 'agree',
@@ -112,10 +117,7 @@ export async function answerGoalAction(
       actor: actor.identity,
       note: typeof data.reason === 'string' ? data.reason : undefined,
     });
-    return {
-      message: result.message,
-      ...(result.current ? { card: noticeToAdaptiveCard(result.current) } : {}),
-    };
+    return decisionAnswer(result);
   } catch (error) {
     return { message: explain(error, deps) };
   }
@@ -128,16 +130,11 @@ async function proposeFromForm(
 ): Promise<Answer> {
   const form = readProposeForm(data);
   try {
-    const memberships = await findMemberships(deps.db, actor.identity);
-    const membership = memberships.find((m) => m.relationshipId === form.relationshipId);
-    if (!membership) {
-      return memberships.length === 0
-        ? { message: NOT_IN_DIRECTORY }
-        : formFor(deps, actor, form.values, {
-            field: 'relationship',
-            message: 'Choose one of your relationships.',
-          });
-    }
+    const found = await formMembership(deps, actor, form.relationshipId, (problem) =>
+      formFor(deps, actor, form.values, problem),
+    );
+    if ('answer' in found) return found.answer;
+    const { membership } = found;
     const proposed = await proposeGoal(deps, {
       relationshipId: membership.relationshipId,
       proposedBy: membership.personId,
@@ -147,11 +144,7 @@ async function proposeFromForm(
       targetDate: form.values.targetDate,
     });
     return {
-      card: noticeToAdaptiveCard({
-        title: `Goal ${proposed.goal.id}: ${proposed.goal.title}`,
-        text: proposed.confirmation,
-        fallback: proposed.confirmation,
-      }),
+      card: confirmationCard(`Goal ${proposed.goal.id}: ${proposed.goal.title}`, proposed.confirmation),
     };
   } catch (error) {
     if (!(error instanceof GoalError)) return { message: explain(error, deps) };

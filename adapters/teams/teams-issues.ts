@@ -14,9 +14,17 @@ import {
   setIssueDue,
   showPublication,
 } from '../../workflows/issues/index';
-import { type CommandDeps, explain, notInDirectory } from '../commands/command-deps';
+import { type CommandDeps, explain } from '../commands/command-deps';
 import { issueHelp, parseIssueCommand } from '../commands/issue-command';
-import { type Answer, NOT_OURS, type TeamsActor } from './teams-escalations';
+import {
+  type Answer,
+  confirmationCard,
+  decisionAnswer,
+  formMembership,
+  NOT_IN_DIRECTORY,
+  NOT_OURS,
+  type TeamsActor,
+} from './teams-answers';
 import {
   ADD_ISSUE_VERB,
   EDIT_ISSUE_VERB,
@@ -24,9 +32,7 @@ import {
   issueFormCard,
   readIssueForm,
 } from './teams-issue-cards';
-import { noticeToAdaptiveCard } from './teams-render';
 
-const NOT_IN_DIRECTORY = notInDirectory('Teams user (its Azure AD object id)');
 const GONE = 'That issue no longer exists.';
 
 type FormError = { field: string; message: string };
@@ -182,10 +188,7 @@ export async function answerIssueAction(
           decision: verb === ISSUE_ACTIONS.approve ? 'approve' : 'reject',
           note: typeof data.note === 'string' ? data.note : undefined,
         });
-        return {
-          message: result.message,
-          ...(result.current ? { card: noticeToAdaptiveCard(result.current) } : {}),
-        };
+        return decisionAnswer(result);
       }
       case ISSUE_ACTIONS.edit:
         return await editFormFor(deps, issueId);
@@ -206,16 +209,11 @@ async function proposeFromForm(
 ): Promise<Answer> {
   const form = readIssueForm(data);
   const relationshipId = form.values.relationship ?? form.value;
-  const memberships = await findMemberships(deps.db, actor.identity);
-  const membership = memberships.find((m) => m.relationshipId === relationshipId);
-  if (!membership) {
-    return memberships.length === 0
-      ? { message: NOT_IN_DIRECTORY }
-      : addFormFor(deps, actor, form.values, {
-          field: 'relationship',
-          message: 'Choose one of your relationships.',
-        });
-  }
+  const found = await formMembership(deps, actor, relationshipId, (problem) =>
+    addFormFor(deps, actor, form.values, problem),
+  );
+  if ('answer' in found) return found.answer;
+  const { membership } = found;
   if (form.ownerRelationship && form.ownerRelationship !== membership.relationshipId) {
     return addFormFor(deps, actor, form.values, {
       field: 'owner',
@@ -228,7 +226,7 @@ async function proposeFromForm(
       relationshipId: membership.relationshipId,
       proposedBy: membership.personId,
     });
-    return { card: confirmation('Issue proposed', message) };
+    return { card: confirmationCard('Issue proposed', message) };
   } catch (error) {
     const problem = formError(error);
     if (!problem) throw error;
@@ -245,7 +243,7 @@ async function editFromForm(
   const form = readIssueForm(data);
   try {
     const message = await editProposedIssue(deps, { actor: actor.identity, issueId, fields: form.fields });
-    return { card: confirmation(`${issueReference(issueId)} updated`, message) };
+    return { card: confirmationCard(`${issueReference(issueId)} updated`, message) };
   } catch (error) {
     const problem = formError(error);
     if (!problem) throw error;
@@ -255,5 +253,3 @@ async function editFromForm(
 
 const formError = (error: unknown): FormError | undefined =>
   error instanceof IssueError ? { field: error.field ?? 'title', message: error.message } : undefined;
-
-const confirmation = (title: string, text: string) => noticeToAdaptiveCard({ title, text, fallback: text });

@@ -14,10 +14,9 @@ import {
   SCHEDULE_FORMS,
   scheduleReview,
 } from '../../workflows/reviews/index';
-import { type CommandDeps, explain, notInDirectory } from '../commands/command-deps';
+import { type CommandDeps, explain } from '../commands/command-deps';
 import { parseReviewCommand, reviewHelp } from '../commands/review-command';
-import { type Answer, NOT_OURS, type TeamsActor } from './teams-escalations';
-import { noticeToAdaptiveCard } from './teams-render';
+import { type Answer, confirmationCard, NOT_IN_DIRECTORY, NOT_OURS, type TeamsActor } from './teams-answers';
 import {
   AGENDA_INPUTS,
   AGENDA_SAVE_VERB,
@@ -29,7 +28,6 @@ import {
   readForm,
 } from './teams-review-cards';
 
-const NOT_IN_DIRECTORY = notInDirectory('Teams user (its Azure AD object id)');
 const GONE = 'That meeting no longer exists.';
 
 const REVIEW_VERBS: string[] = [...Object.values(REVIEW_ACTIONS), AGENDA_SAVE_VERB, MINUTES_SAVE_VERB];
@@ -159,7 +157,7 @@ async function saveAgendaItem(
       title: values.title ?? '',
       description: values.description,
     });
-    return { card: confirmation('Agenda item added', message) };
+    return { card: confirmationCard('Agenda item added', message) };
   } catch (error) {
     const problem = formError(error);
     if (!problem) throw error;
@@ -182,7 +180,7 @@ async function saveMinutes(
       decisions: values.decisions,
       actionItems: values.actionItems,
     });
-    return { card: confirmation('Minutes recorded', message) };
+    return { card: confirmationCard('Minutes recorded', message) };
   } catch (error) {
     const problem = formError(error);
     if (!problem) throw error;
@@ -194,5 +192,3 @@ async function saveMinutes(
 
 const formError = (error: unknown): FormError | undefined =>
   error instanceof ReviewInputError ? { field: error.field, message: error.message } : undefined;
-
-const confirmation = (title: string, text: string) => noticeToAdaptiveCard({ title, text, fallback: text });

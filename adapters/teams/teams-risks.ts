@@ -7,13 +7,17 @@ import {
   riskFormChoices,
   updateRisk,
 } from '../../workflows/risks/index';
-import { type CommandDeps, explain, notInDirectory } from '../commands/command-deps';
+import { type CommandDeps, explain } from '../commands/command-deps';
 import { parseRiskCommand, riskHelp } from '../commands/risk-command';
-import { type Answer, NOT_OURS, type TeamsActor } from './teams-escalations';
-import { noticeToAdaptiveCard } from './teams-render';
+import {
+  type Answer,
+  confirmationCard,
+  formMembership,
+  NOT_IN_DIRECTORY,
+  NOT_OURS,
+  type TeamsActor,
+} from './teams-answers';
 import { ADD_RISK_VERB, addRiskCard, type RiskFormValues, readAddRiskCard } from './teams-risk-card';
-
-const NOT_IN_DIRECTORY = notInDirectory('Teams user (its Azure AD object id)');
 
 /** Whether a card action belongs to the risk register. */
 export const isRiskVerb = (verb: string) => verb === ADD_RISK_VERB;
@@ -86,16 +90,11 @@ export async function answerRiskAction(
   if (verb !== ADD_RISK_VERB) return { message: NOT_OURS };
   const { values, relationshipId } = readAddRiskCard(data);
   try {
-    const memberships = await findMemberships(deps.db, actor.identity);
-    const membership = memberships.find((m) => m.relationshipId === relationshipId);
-    if (!membership) {
-      return memberships.length === 0
-        ? { message: NOT_IN_DIRECTORY }
-        : formFor(deps, actor, values, {
-            field: 'relationship',
-            message: 'Choose one of your relationships.',
-          });
-    }
+    const found = await formMembership(deps, actor, relationshipId, (problem) =>
+      formFor(deps, actor, values, problem),
+    );
+    if ('answer' in found) return found.answer;
+    const { membership } = found;
     const [ownerRelationship, ...ownerId] = (values.owner ?? '').split('/');
     if (values.owner && ownerRelationship !== membership.relationshipId) {
       return formFor(deps, actor, values, {
@@ -114,11 +113,7 @@ export async function answerRiskAction(
       reviewDate: values.reviewDate,
     });
     return {
-      card: noticeToAdaptiveCard({
-        title: `${added.reference}: ${added.risk.title}`,
-        text: added.confirmation,
-        fallback: added.confirmation,
-      }),
+      card: confirmationCard(`${added.reference}: ${added.risk.title}`, added.confirmation),
     };
   } catch (error) {
     if (!(error instanceof RiskError)) return { message: explain(error, deps) };
