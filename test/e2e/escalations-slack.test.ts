@@ -196,6 +196,66 @@ describe('escalations in Slack, end to end', () => {
     expect(buttonsOf(daveUpdate)).toHaveLength(0);
   });
 
+  it('needs every approval of a quorum "all" level: the first is recorded, the second decides', async () => {
+    const id = refOf((await escalate('U0PIA', 'Both sides must sign off')).text);
+    const ref = `ESC-${id}`;
+    const value = String(buttonsOf(await postAbout('U0REX', ref))[0]?.value);
+    await postAbout('U0SAM', ref);
+
+    await click('U0REX', 'escalation.approve', value);
+    await waitFor(
+      () =>
+        ephemeralsTo('U0REX').find((text) => text === `Your approval of ${ref} is recorded: 1 of 2 needed.`),
+      { what: "Rex's approval counted" },
+    );
+    expect(await rowOf(id)).toMatchObject({ status: 'open', level: 1, decidedBy: null });
+    const rexView = await waitFor(() =>
+      updatesOf('DU0REX').find((call) => JSON.stringify(call.body).includes('1 of 2 approvals so far')),
+    );
+    expect(buttonsOf(rexView)).toHaveLength(0);
+
+    await click('U0SAM', 'escalation.approve', value);
+    await waitFor(() => ephemeralsTo('U0SAM').find((text) => text.includes(`approved ${ref}`)), {
+      what: "Sam's approval deciding it",
+    });
+    expect(await rowOf(id)).toMatchObject({ status: 'approved', decidedBy: 'sam' });
+    await waitFor(
+      () =>
+        posts('U0PIA').find((call) => String(call.body.text).includes(`${ref} was approved by Sam Approver`)),
+      { what: 'raiser told' },
+    );
+    await waitFor(
+      () =>
+        updatesOf('DU0REX').find((call) => JSON.stringify(call.body).includes('Approved by Sam Approver')),
+      { what: "Rex's request showing the outcome" },
+    );
+    expect(posts('U0PIA').filter((call) => String(call.body.text).includes(`${ref} was`))).toHaveLength(1);
+  });
+
+  it('rejects a quorum level on one rejection, even after an approval', async () => {
+    const id = refOf((await escalate('U0PIA', 'One side objects')).text);
+    const ref = `ESC-${id}`;
+    const value = String(buttonsOf(await postAbout('U0REX', ref))[0]?.value);
+    await click('U0REX', 'escalation.approve', value);
+    await waitFor(() =>
+      ephemeralsTo('U0REX').find((text) => text.includes(`approval of ${ref} is recorded`)),
+    );
+    await click('U0SAM', 'escalation.reject', value, 'Not agreed on our side');
+    await waitFor(() => ephemeralsTo('U0SAM').find((text) => text.includes(`rejected ${ref}`)), {
+      what: "Sam's rejection",
+    });
+    expect(await rowOf(id)).toMatchObject({
+      status: 'rejected',
+      decidedBy: 'sam',
+      decisionReason: 'Not agreed on our side',
+    });
+    await waitFor(
+      () =>
+        posts('U0PIA').find((call) => String(call.body.text).includes(`${ref} was rejected by Sam Approver`)),
+      { what: 'raiser told' },
+    );
+  });
+
   it('changes nothing on a click from someone who is not deciding this level, and says why privately', async () => {
     const ack = await escalate('U0ALICE', 'Wrong person test');
     const id = refOf(ack.text);
