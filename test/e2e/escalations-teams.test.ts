@@ -8,7 +8,7 @@ import { startTestAccord, testConfig } from '../support/accord';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { type ConnectorCall, startFakeBotConnector, teamsActivity } from '../support/fake-bot-connector';
 import { startFakeSlack } from '../support/fake-slack';
-import { postSlashCommand } from '../support/slack-requests';
+import { blockAction, postInteraction, postSlashCommand } from '../support/slack-requests';
 import { type Attachment, type Card, cardOf, invokeAction, postTeamsActivity } from '../support/teams-cards';
 import { waitFor } from '../support/wait';
 
@@ -19,6 +19,8 @@ const STRANGER = '00000000-0000-4000-8000-00000000dead';
 /** Not in the governance file either, and never in a chat with the bot. */
 const NEWCOMER = '00000000-0000-4000-8000-00000000beef';
 const BOB_CHAT = `a:personal-${BOB}`;
+/** The governance channel of the "pair" relationship, whose people are all on Slack. */
+const PAIR_CHANNEL = '19:pair-governance@thread.tacv2';
 
 describe('escalations on Teams', () => {
   let database: TestDatabase;
@@ -272,6 +274,70 @@ describe('escalations on Teams', () => {
       data: { action: 'escalation.reject', value: `${id}.1` },
       fallback: { type: 'Action.Submit', data: { action: 'escalation.reject', value: `${id}.1` } },
     });
+  });
+
+  it('keeps one post per escalation in a Teams governance channel, updated in place when it is decided', async () => {
+    // Teams tells the bot about the channel when the bot is added to the team.
+    await post({
+      ...teamsActivity(connector.serviceUrl, { type: 'conversationUpdate', aadObjectId: FRANK }),
+      conversation: { id: PAIR_CHANNEL, conversationType: 'channel', isGroup: true, tenantId: 'tenant-1' },
+      membersAdded: [{ id: '28:accord-bot' }],
+    });
+    const response = await postSlashCommand(accord.url, {
+      text: 'Twin Ltd missed the cutover',
+      user_id: 'U0PIA',
+    });
+    const id = Number(/ESC-(\d+)/.exec(((await response.json()) as { text: string }).text)?.[1]);
+    const aboutIt = (call: ConnectorCall) =>
+      JSON.stringify(cardOf(call.activity)?.body ?? []).includes(`ESC\\\\-${id}:`);
+    await waitFor(
+      () => connector.sent().find((call) => call.conversationId === PAIR_CHANNEL && aboutIt(call)),
+      {
+        what: `ESC-${id} posted in the Teams channel`,
+      },
+    );
+    const [posted] = await database.db
+      .select()
+      .from(outbox)
+      .where(and(eq(outbox.topic, `escalation:${id}`), isNull(outbox.updateOf)))
+      .then((rows) => rows.filter((row) => 'conversationId' in row.recipient && row.platformMessageId));
+    const activityId = posted?.platformMessageId;
+    expect(activityId).toBeTruthy();
+
+    for (const [user, actionId] of [
+      ['U0REX', 'escalation.approve'],
+      ['U0SAM', 'escalation.reject'],
+    ] as const) {
+      await postInteraction(
+        accord.url,
+        blockAction({
+          userId: user,
+          actionId,
+          value: `${id}.1`,
+          channelId: `D${user}`,
+          messageTs: '1700000000.000200',
+        }),
+      );
+    }
+    await waitFor(async () => ((await escalation(id)).status === 'rejected' ? true : undefined), {
+      what: `ESC-${id} rejected`,
+    });
+    expect(await escalation(id)).toMatchObject({ decidedBy: 'sam' });
+    const update = await waitFor(
+      () =>
+        connector.calls.find(
+          (call) =>
+            call.method === 'PUT' &&
+            call.conversationId === PAIR_CHANNEL &&
+            call.path.endsWith(`/activities/${activityId}`) &&
+            JSON.stringify(cardOf(call.activity)?.body ?? []).includes('Rejected by Sam Approver'),
+        ),
+      { what: 'the channel post updated with the outcome' },
+    );
+    expect(cardOf(update.activity)?.actions ?? []).toEqual([]);
+    expect(
+      connector.sent().filter((call) => call.conversationId === PAIR_CHANNEL && aboutIt(call)),
+    ).toHaveLength(1);
   });
 
   describe('decisions from cards', () => {
