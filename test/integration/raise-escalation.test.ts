@@ -53,6 +53,23 @@ const fading = ['fading', 'gone']
   )
   .join('');
 
+/** A relationship whose SLA clocks run in London office hours only. */
+const office = `
+  - id: office
+    name: Office hours deal
+    client: Acme Corp
+    provider: Nine Five Ltd
+    timezone: Europe/London
+    people:
+      - { id: olga, name: Olga Raiser, side: client, slack: U0OLGA }
+      - { id: otto, name: Otto Approver, side: provider, slack: U0OTTO }
+    escalation:
+      executive: otto
+      levels:
+        - { name: Only, approvers: [otto], respond_within: 4h }
+      business_hours: { days: mon-fri, from: "09:00", to: "17:30" }
+`;
+
 describe('raising an escalation checks everything in the statement that stores it', () => {
   let database: TestDatabase;
   const deps = () => ({
@@ -68,7 +85,7 @@ describe('raising an escalation checks everything in the statement that stores i
 
   beforeAll(async () => {
     database = await createTestDatabase();
-    const text = `${await readFile(fixture, 'utf8')}${quiet}${fading}`;
+    const text = `${await readFile(fixture, 'utf8')}${quiet}${fading}${office}`;
     await applyGovernanceText(database.db, text, { actor: 'test', source: 'escalations.yaml' });
     await database.pool.query(
       "UPDATE escalation_levels SET retired_at = now() WHERE relationship_id = 'quiet'",
@@ -268,5 +285,33 @@ describe('raising an escalation checks everything in the statement that stores i
     expect(await outcome(retired)).toEqual(
       closed(retired.reference, 'its relationship was retired', ['U0FAYGONE']),
     );
+  });
+
+  it('counts the SLA in business hours: raised late on Friday, it is due on Monday morning', async () => {
+    // Friday 9 January 2026, 16:00 in London: 1.5 of the 4 hours fall on Friday, the rest on Monday.
+    const clock = { now: () => new Date('2026-01-09T16:00:00Z') };
+    const unitOfWork = unitOfWorkWithoutQueue(database.db);
+    const raised = await raiseEscalation(
+      { clock, unitOfWork },
+      { relationshipId: 'office', raisedBy: 'olga', title: 'Late Friday outage', severity: 'high' },
+    );
+    await fireDue(database.db, unitOfWork, new Map(escalationJobs(clock).timers), clock, ROUTE_TIMER, 50);
+
+    const monday = new Date('2026-01-12T11:30:00Z');
+    const [row] = await database.db.select().from(escalations).where(eq(escalations.id, raised.escalationId));
+    expect(row?.slaDueAt).toEqual(monday);
+    const [sla] = await database.db
+      .select()
+      .from(timers)
+      .where(eq(timers.id, `escalation-sla.${raised.escalationId}.1`));
+    expect(sla).toMatchObject({ name: 'escalation.sla', dueAt: monday, firedAt: null });
+    const [request] = await database.db
+      .select()
+      .from(outbox)
+      .where(eq(outbox.topic, `escalation:${raised.escalationId}`))
+      .then((rows) =>
+        rows.filter((each) => (each.recipient as { channel?: string }).channel === 'U0OTTO' && each.urgent),
+      );
+    expect(JSON.stringify(request?.notice)).toContain('Mon 12 Jan');
   });
 });
