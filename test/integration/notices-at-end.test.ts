@@ -138,7 +138,11 @@ describe('notices written as the unit of work ends', () => {
       });
     });
 
-    const events = await database.db.select().from(auditEvents).where(eq(auditEvents.subject, 'test:1'));
+    const events = await database.db
+      .select()
+      .from(auditEvents)
+      .where(eq(auditEvents.subject, 'test:1'))
+      .orderBy(auditEvents.id);
     expect(events.map(({ actor, relationshipId, data }) => ({ actor, relationshipId, data }))).toEqual([
       { actor: 'ann', relationshipId: null, data: { words: ['a "quote"', 'ü'] } },
       { actor: 'ben', relationshipId: 'acme', data: {} },
