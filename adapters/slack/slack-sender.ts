@@ -1,6 +1,7 @@
 import { webApi } from '@slack/bolt';
 import type { Notice } from '../../workflows/core/notice';
 import { DeliveryError } from '../../workflows/core/ports';
+import { slackFetch } from './slack-fetch';
 import { noticeToSlack } from './slack-render';
 
 // Slack errors that no retry can fix: the recipient or the bot's access is wrong.
@@ -34,6 +35,7 @@ export function createSlackSender(options: { botToken: string; apiUrl: string })
     retryConfig: { retries: 0 },
     rejectRateLimitedCalls: true,
     timeout: 10_000,
+    fetch: slackFetch(),
   });
   return {
     send: async (channel, notice) => {

@@ -151,6 +151,21 @@ describe('the HTTP endpoints of a running bot', () => {
       expect(Date.now() - started).toBeGreaterThanOrEqual(900);
     });
 
+    it('retries a Slack 500 with backoff and delivers once', async () => {
+      slack.script('chat.postMessage', { status: 500, body: { ok: false, error: 'internal_error' } });
+      const id = await accord.runtime.unitOfWork((work) =>
+        work.queueNotice({ platform: 'slack', channel: 'C0FLAKY' }, { title: 'After a server error' }),
+      );
+      const row = await waitFor(async () => {
+        const [found] = await database.db.select().from(outbox).where(eq(outbox.id, id));
+        return found?.sentAt ? found : undefined;
+      });
+      expect(row).toMatchObject({ failedAt: null, attempts: 2 });
+      expect(row.lastError).toContain('HTTP 500');
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(slack.callsTo('chat.postMessage').filter((c) => c.body.channel === 'C0FLAKY')).toHaveLength(2);
+    });
+
     it('records a permanent Slack failure on the timeline and does not retry it', async () => {
       slack.script('chat.postMessage', { status: 200, body: { ok: false, error: 'channel_not_found' } });
       const id = await accord.runtime.unitOfWork((work) =>
