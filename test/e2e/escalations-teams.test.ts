@@ -296,13 +296,18 @@ describe('escalations on Teams', () => {
         what: `ESC-${id} posted in the Teams channel`,
       },
     );
-    const [posted] = await database.db
-      .select()
-      .from(outbox)
-      .where(and(eq(outbox.topic, `escalation:${id}`), isNull(outbox.updateOf)))
-      .then((rows) => rows.filter((row) => 'conversationId' in row.recipient && row.platformMessageId));
-    const activityId = posted?.platformMessageId;
-    expect(activityId).toBeTruthy();
+    // Its activity id, once the send is recorded: the update goes to that activity.
+    const activityId = await waitFor(
+      async () => {
+        const rows = await database.db
+          .select()
+          .from(outbox)
+          .where(and(eq(outbox.topic, `escalation:${id}`), isNull(outbox.updateOf)));
+        return rows.find((row) => 'conversationId' in row.recipient && row.platformMessageId)
+          ?.platformMessageId as string | undefined;
+      },
+      { what: `the channel post of ESC-${id} recorded as sent` },
+    );
 
     for (const [user, actionId] of [
       ['U0REX', 'escalation.approve'],
