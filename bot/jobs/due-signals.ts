@@ -42,12 +42,14 @@ export function listenForDueTimers(
       retryTimeout: 0,
     });
     opening.notifications.on(DUE_AT_ONCE_CHANNEL, (name: string) => bells.get(name)?.ring());
-    opening.events.on('reconnect', () => {
+    opening.events.on('reconnect', (attempt) => {
+      if (attempt === 1) logger.warn('lost the connection listening for raises; polling for them meanwhile');
       listening = false;
     });
     opening.events.on('connected', () => {
       // On the first connect, LISTEN is not issued yet: `open` sets listening once it is.
       if (!opening.getSubscribedChannels().length) return;
+      logger.info('listening for raises again');
       listening = true;
       ringAll();
     });
