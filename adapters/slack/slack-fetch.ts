@@ -1,7 +1,7 @@
 import { Agent, type Dispatcher, request } from 'undici';
 
 /** Statuses whose response may not carry a body (a Response made with one throws). */
-const NO_BODY = new Set([101, 204, 205, 304]);
+const NO_BODY = new Set([204, 205, 304]);
 
 /**
  * The `fetch` the Slack Web API client calls, on undici's `request`: Node's own fetch cost about
