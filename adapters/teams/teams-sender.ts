@@ -84,40 +84,40 @@ export function createTeamsSender(
     return created;
   }
 
+  /** Runs `turn` in the target's conversation, as a proactive turn of the bot. */
+  async function inConversation(
+    target: TeamsTarget,
+    turn: (context: TurnContext, reference: Partial<ConversationReference>) => Promise<void>,
+  ) {
+    const reference = await referenceFor(target);
+    await call(() =>
+      adapter.continueConversationAsync(botAppId, reference, (context) => turn(context, reference)),
+    );
+  }
+
   return {
     send: async (target, notice) => {
-      const reference = await referenceFor(target);
       let messageId = '';
-      await call(() =>
-        adapter.continueConversationAsync(botAppId, reference, async (context) => {
-          const response = await context.sendActivity({ attachments: [noticeToAdaptiveCard(notice)] });
-          messageId = response?.id ?? '';
-        }),
-      );
+      await inConversation(target, async (context) => {
+        const response = await context.sendActivity({ attachments: [noticeToAdaptiveCard(notice)] });
+        messageId = response?.id ?? '';
+      });
       return { messageId };
     },
-    sendText: async (target, text) => {
-      const reference = await referenceFor(target);
-      await call(() =>
-        adapter.continueConversationAsync(botAppId, reference, async (context) => {
-          await context.sendActivity({ type: 'message', text, textFormat: 'plain' });
-        }),
-      );
-    },
-    update: async (target, messageId, notice) => {
-      const reference = await referenceFor(target);
-      await call(() =>
-        adapter.continueConversationAsync(botAppId, reference, async (context) => {
-          const activity: Partial<Activity> = {
-            type: 'message',
-            id: messageId,
-            conversation: reference.conversation,
-            attachments: [noticeToAdaptiveCard(notice)],
-          };
-          await context.updateActivity(activity);
-        }),
-      );
-    },
+    sendText: (target, text) =>
+      inConversation(target, async (context) => {
+        await context.sendActivity({ type: 'message', text, textFormat: 'plain' });
+      }),
+    update: (target, messageId, notice) =>
+      inConversation(target, async (context, reference) => {
+        const activity: Partial<Activity> = {
+          type: 'message',
+          id: messageId,
+          conversation: reference.conversation,
+          attachments: [noticeToAdaptiveCard(notice)],
+        };
+        await context.updateActivity(activity);
+      }),
   };
 }
 

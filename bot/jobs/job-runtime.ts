@@ -326,9 +326,12 @@ export function createJobRuntime(deps: JobRuntimeDeps) {
     }
   }
 
-  /** The kinds of timer workers poll for, rather than each timer having a queue job. */
-  const dueAtOnce = [...deps.timerHandlers].filter(([, handler]) => handler.dueAtOnce).map(([name]) => name);
-  const doorbells = new Map(dueAtOnce.map((name) => [name, createDoorbell()]));
+  /** The kinds of timer workers poll for, rather than each timer having a queue job, by name. */
+  const doorbells = new Map(
+    [...deps.timerHandlers]
+      .filter(([, handler]) => handler.dueAtOnce)
+      .map(([name]) => [name, createDoorbell()]),
+  );
   let dueSignals: DueSignals | undefined;
   const polling: Promise<void>[] = [];
 

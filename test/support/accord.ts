@@ -1,7 +1,6 @@
-import { type Accord, startAccord } from '../../bot/app';
+import { type Accord, type StartOptions, startAccord } from '../../bot/app';
 import { type Config, loadConfig } from '../../bot/config';
 import { createLogger } from '../../bot/logger';
-import type { Clock } from '../../workflows/core/clock';
 import type { TestDatabase } from './database';
 import { testRedisUrl, uniquePrefix } from './redis';
 import { SIGNING_SECRET } from './slack-requests';
@@ -21,7 +20,7 @@ export function testConfig(database: TestDatabase, env: Record<string, string | 
 
 export async function startTestAccord(
   config: Config,
-  options: { clock?: Clock; reconcileIntervalMs?: number; dueAtOnceSafetyPollMs?: number } = {},
+  options: Pick<StartOptions, 'clock' | 'reconcileIntervalMs' | 'dueAtOnceSafetyPollMs'> = {},
 ): Promise<Accord> {
   return startAccord(config, {
     logger: createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'),

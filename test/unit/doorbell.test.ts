@@ -16,6 +16,7 @@ describe('doorbell', () => {
     const second = bell.sleep(LONG);
     bell.ring();
     expect(await woken(first)).toBe(true);
+    expect(await woken(second)).toBe(false);
     bell.ring();
     expect(await woken(second)).toBe(true);
   });

@@ -27,11 +27,6 @@ export const topic = (escalationId: number) => `escalation:${escalationId}`;
 const slaTimerId = (escalation: Pick<Escalation, 'id' | 'level'>) =>
   `escalation-sla.${escalation.id}.${escalation.level}`;
 
-export async function lockEscalation(tx: Transaction, id: number): Promise<Escalation | undefined> {
-  const [row] = await tx.select().from(escalations).where(eq(escalations.id, id)).for('update');
-  return row;
-}
-
 /** Locks a batch's escalations with one statement, in id order, so two batches never deadlock. */
 export async function lockEscalations(tx: Transaction, ids: number[]): Promise<Map<number, Escalation>> {
   const rows = await tx
@@ -41,6 +36,10 @@ export async function lockEscalations(tx: Transaction, ids: number[]): Promise<M
     .orderBy(escalations.id)
     .for('update');
   return new Map(rows.map((row) => [row.id, row]));
+}
+
+export async function lockEscalation(tx: Transaction, id: number): Promise<Escalation | undefined> {
+  return (await lockEscalations(tx, [id])).get(id);
 }
 
 /** An event on the escalation's timeline, written with the unit of work's others as it ends. */
