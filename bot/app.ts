@@ -9,7 +9,7 @@ import { registerSlackIssues } from '../adapters/slack/slack-issues';
 import { registerSlackReviews } from '../adapters/slack/slack-reviews';
 import { registerSlackRisks } from '../adapters/slack/slack-risks';
 import { createSlackSender } from '../adapters/slack/slack-sender';
-import { createTeamsAdapter } from '../adapters/teams/teams-adapter';
+import { createTeamsBot } from '../adapters/teams/teams-adapter';
 import { TeamsBot } from '../adapters/teams/teams-bot';
 import { createTeamsHttpHandler } from '../adapters/teams/teams-http';
 import { createTeamsSender } from '../adapters/teams/teams-sender';
@@ -74,12 +74,11 @@ export async function startAccord(config: Config, options: StartOptions) {
         : { databaseUrl: database.url, schema: options.jobSchema },
     );
     const teamsEnabled = Boolean(config.teams.appId) || config.teams.allowUnauthenticated;
-    const teamsAdapter = teamsEnabled
-      ? createTeamsAdapter(config.teams, (error) => logger.error({ err: error }, 'teams turn failed'))
+    const teamsBot = teamsEnabled
+      ? createTeamsBot(config.teams, (error) => logger.error({ err: error }, 'teams turn failed'))
       : undefined;
-    const teamsSender = teamsAdapter
-      ? createTeamsSender(teamsAdapter, database.db, config.teams.appId)
-      : undefined;
+    const teamsAdapter = teamsBot?.adapter;
+    const teamsSender = teamsBot ? createTeamsSender(teamsBot, database.db, config.teams.appId) : undefined;
     const chat = createChat({
       slack: config.slack ? createSlackSender(config.slack) : undefined,
       teams: teamsSender,

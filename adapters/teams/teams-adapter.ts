@@ -3,6 +3,7 @@ import {
   ConfigurationBotFrameworkAuthentication,
   type ConfigurationBotFrameworkAuthenticationOptions,
 } from 'botbuilder';
+import { AuthenticationConstants, ClaimsIdentity, type ConnectorClient } from 'botframework-connector';
 
 export type TeamsSettings = {
   appId: string | undefined;
@@ -11,21 +12,48 @@ export type TeamsSettings = {
   tenantId: string | undefined;
 };
 
+/** The Bot Connector client that sends to one service URL as the bot, with its credentials. */
+export type ConnectorFor = (serviceUrl: string) => Promise<ConnectorClient>;
+
+export type TeamsBot = { adapter: CloudAdapter; connectorFor: ConnectorFor };
+
 /**
- * The Bot Framework adapter. With an empty app id botbuilder skips authentication entirely, so the
+ * The Bot Framework adapter, for what Teams sends the bot, and the connector clients the bot's own
+ * messages go out through. With an empty app id botbuilder skips authentication entirely, so the
  * HTTP layer refuses such requests unless TEAMS_ALLOW_UNAUTHENTICATED is set.
  */
-export function createTeamsAdapter(settings: TeamsSettings, onError: (error: unknown) => void): CloudAdapter {
+export function createTeamsBot(settings: TeamsSettings, onError: (error: unknown) => void): TeamsBot {
   const options: ConfigurationBotFrameworkAuthenticationOptions = {
     MicrosoftAppId: settings.appId ?? '',
     MicrosoftAppPassword: settings.appPassword ?? '',
     MicrosoftAppType: settings.appType,
     MicrosoftAppTenantId: settings.tenantId ?? '',
   };
-  const adapter = new CloudAdapter(new ConfigurationBotFrameworkAuthentication(options));
+  const auth = new ConfigurationBotFrameworkAuthentication(options);
+  const adapter = new CloudAdapter(auth);
   adapter.onTurnError = async (context, error) => {
     onError(error);
     await context.sendActivity('Sorry, something went wrong on our side. Please try again in a moment.');
   };
-  return adapter;
+  // The claims the adapter gives its own proactive turns: the bot speaking as itself.
+  const botAppId = settings.appId ?? '';
+  const factory = auth.createConnectorFactory(
+    new ClaimsIdentity([
+      { type: AuthenticationConstants.AudienceClaim, value: botAppId },
+      { type: AuthenticationConstants.AppIdClaim, value: botAppId },
+    ]),
+  );
+  // One client per service URL, kept: a proactive turn would build a client (and its HTTP pipeline)
+  // for every message. Its credentials fetch and renew their token themselves.
+  const clients = new Map<string, Promise<ConnectorClient>>();
+  const connectorFor: ConnectorFor = (serviceUrl) => {
+    let client = clients.get(serviceUrl);
+    if (!client) {
+      client = factory.create(serviceUrl, undefined);
+      client.catch(() => clients.delete(serviceUrl));
+      clients.set(serviceUrl, client);
+    }
+    return client;
+  };
+  return { adapter, connectorFor };
 }

@@ -1,6 +1,7 @@
 import { type Activity, type ConversationReference, TurnContext } from 'botbuilder';
-import { eq, sql } from 'drizzle-orm';
-import type { Database } from '../../db/client';
+import DataLoader from 'dataloader';
+import { sql } from 'drizzle-orm';
+import { type Database, preparedStatement } from '../../db/client';
 import { teamsConversations } from '../../db/schema/teams';
 
 /** A 1:1 chat is found by the user's AAD object id; a channel by its conversation id. */
@@ -39,10 +40,26 @@ export async function storeConversation(db: Database, key: string, reference: Co
     });
 }
 
-export async function findConversation(
+const findConversations = preparedStatement<{ key: string; reference: ConversationReference }>(
+  () =>
+    sql`SELECT key, reference FROM teams_conversations WHERE key = ANY(${sql.placeholder('keys')}::text[])`,
+);
+
+/**
+ * Finds where the bot can reach a person or channel. The lookups of one tick share one prepared
+ * statement: a batch of messages to Teams asks Postgres once, not once per message. Nothing is
+ * cached beyond that, so a reference another instance just stored is the one used.
+ */
+export function conversationFinder(
   db: Database,
-  key: string,
-): Promise<ConversationReference | undefined> {
-  const [row] = await db.select().from(teamsConversations).where(eq(teamsConversations.key, key));
-  return row?.reference as ConversationReference | undefined;
+): (key: string) => Promise<ConversationReference | undefined> {
+  const loader = new DataLoader<string, ConversationReference | undefined>(
+    async (keys) => {
+      const rows = await findConversations(db, { keys });
+      const byKey = new Map(rows.map((row) => [row.key, row.reference]));
+      return keys.map((key) => byKey.get(key));
+    },
+    { cache: false, maxBatchSize: 500 },
+  );
+  return (key) => loader.load(key);
 }

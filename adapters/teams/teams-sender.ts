@@ -1,16 +1,17 @@
 import {
   type Activity,
-  type CloudAdapter,
   type ConversationParameters,
   type ConversationReference,
   TurnContext,
 } from 'botbuilder';
+import type { ConnectorClient } from 'botframework-connector';
 import { desc } from 'drizzle-orm';
 import type { Database } from '../../db/client';
 import { teamsConversations } from '../../db/schema/teams';
 import type { Notice } from '../../workflows/core/notice';
 import { DeliveryError } from '../../workflows/core/ports';
-import { conversationKey, findConversation, personalKey, storeConversation } from './teams-conversations';
+import type { ConnectorFor, TeamsBot } from './teams-adapter';
+import { conversationFinder, conversationKey, personalKey, storeConversation } from './teams-conversations';
 import { noticeToAdaptiveCard } from './teams-render';
 
 export type TeamsTarget = { aadObjectId: string } | { conversationId: string };
@@ -28,17 +29,15 @@ const BOT_FRAMEWORK_AUDIENCE = 'https://api.botframework.com';
  * Proactive messages through the Bot Connector. A person the bot has not talked to yet gets a new
  * 1:1 conversation, created on the service and tenant the bot last heard from.
  */
-export function createTeamsSender(
-  adapter: CloudAdapter,
-  db: Database,
-  appId: string | undefined,
-): TeamsSender {
+export function createTeamsSender(bot: TeamsBot, db: Database, appId: string | undefined): TeamsSender {
+  const { adapter, connectorFor } = bot;
   const botAppId = appId ?? '';
+  const findConversation = conversationFinder(db);
 
   async function referenceFor(target: TeamsTarget): Promise<Partial<ConversationReference>> {
     const key =
       'aadObjectId' in target ? personalKey(target.aadObjectId) : conversationKey(target.conversationId);
-    const found = await findConversation(db, key);
+    const found = await findConversation(key);
     if (found) return found;
     if ('aadObjectId' in target) return createPersonalConversation(target.aadObjectId);
     throw new DeliveryError('the bot is not in this Teams channel (no conversation reference yet)', true);
@@ -84,41 +83,63 @@ export function createTeamsSender(
     return created;
   }
 
-  /** Runs `turn` in the target's conversation, as a proactive turn of the bot. */
-  async function inConversation(
-    target: TeamsTarget,
-    turn: (context: TurnContext, reference: Partial<ConversationReference>) => Promise<void>,
-  ) {
+  /**
+   * A new message, as Teams documents proactive messages: posted to the conversation itself (a new
+   * post in a channel, not a reply in the thread of whatever the bot last heard there), through the
+   * connector client kept for the service, with no bot turn built for it.
+   */
+  async function post(target: TeamsTarget, activity: Partial<Activity>): Promise<string> {
     const reference = await referenceFor(target);
-    await call(() =>
-      adapter.continueConversationAsync(botAppId, reference, (context) => turn(context, reference)),
-    );
+    let id = '';
+    await call(async () => {
+      const connector = await connectorOf(reference, connectorFor);
+      const response = await connector.conversations.sendToConversation(
+        conversationOf(reference),
+        addressed(activity, reference),
+      );
+      id = response?.id ?? '';
+    });
+    return id;
   }
 
   return {
-    send: async (target, notice) => {
-      let messageId = '';
-      await inConversation(target, async (context) => {
-        const response = await context.sendActivity({ attachments: [noticeToAdaptiveCard(notice)] });
-        messageId = response?.id ?? '';
-      });
-      return { messageId };
+    send: async (target, notice) => ({
+      messageId: await post(target, { type: 'message', attachments: [noticeToAdaptiveCard(notice)] }),
+    }),
+    sendText: async (target, text) => {
+      await post(target, { type: 'message', text, textFormat: 'plain' });
     },
-    sendText: (target, text) =>
-      inConversation(target, async (context) => {
-        await context.sendActivity({ type: 'message', text, textFormat: 'plain' });
-      }),
-    update: (target, messageId, notice) =>
-      inConversation(target, async (context, reference) => {
-        const activity: Partial<Activity> = {
-          type: 'message',
-          id: messageId,
-          conversation: reference.conversation,
-          attachments: [noticeToAdaptiveCard(notice)],
-        };
-        await context.updateActivity(activity);
-      }),
+    update: async (target, messageId, notice) => {
+      const reference = await referenceFor(target);
+      const activity = { type: 'message', id: messageId, attachments: [noticeToAdaptiveCard(notice)] };
+      await call(async () => {
+        const connector = await connectorOf(reference, connectorFor);
+        await connector.conversations.updateActivity(
+          conversationOf(reference),
+          messageId,
+          addressed(activity, reference),
+        );
+      });
+    },
   };
+}
+
+/** The activity from the bot to the reference's conversation, with its service and channel. */
+const addressed = (activity: Partial<Activity>, reference: Partial<ConversationReference>) =>
+  TurnContext.applyConversationReference(
+    { ...activity },
+    { ...reference, activityId: undefined },
+  ) as Activity;
+
+const conversationOf = (reference: Partial<ConversationReference>) => reference.conversation?.id ?? '';
+
+function connectorOf(
+  reference: Partial<ConversationReference>,
+  connectorFor: ConnectorFor,
+): Promise<ConnectorClient> {
+  if (!reference.serviceUrl)
+    throw new DeliveryError('the Teams conversation reference has no service URL', true);
+  return connectorFor(reference.serviceUrl);
 }
 
 async function call(operation: () => Promise<void>): Promise<void> {

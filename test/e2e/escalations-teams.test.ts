@@ -290,12 +290,15 @@ describe('escalations on Teams', () => {
     const id = Number(/ESC-(\d+)/.exec(((await response.json()) as { text: string }).text)?.[1]);
     const aboutIt = (call: ConnectorCall) =>
       JSON.stringify(cardOf(call.activity)?.body ?? []).includes(`ESC\\\\-${id}:`);
-    await waitFor(
+    const posted = await waitFor(
       () => connector.sent().find((call) => call.conversationId === PAIR_CHANNEL && aboutIt(call)),
       {
         what: `ESC-${id} posted in the Teams channel`,
       },
     );
+    // A post of its own in the channel, not a reply in the thread of what the bot heard there last.
+    expect(posted.path).toBe(`/v3/conversations/${encodeURIComponent(PAIR_CHANNEL)}/activities`);
+    expect(posted.activity.replyToId).toBeUndefined();
     // Its activity id, once the send is recorded: the update goes to that activity.
     const activityId = await waitFor(
       async () => {
