@@ -77,6 +77,11 @@ export type Work = {
    * per key. Only for what the work itself does not change.
    */
   memo: <T>(key: string, load: () => Promise<T>) => Promise<T>;
+  /**
+   * Runs `write` once the work itself is done, before the notices, audit events and timers at end
+   * are written and the transaction commits: for changes a batch gathers into one statement.
+   */
+  beforeCommit: (write: () => Promise<void>) => void;
 };
 
 export type UnitOfWork = {
@@ -102,11 +107,12 @@ export function createUnitOfWork(db: Database, afterCommit: AfterCommit): UnitOf
     const queue = (outboxIds: number[], options: Pick<NoticeOptions, 'urgent'>) =>
       queued[options.urgent ? 'urgent' : 'routine'].push(...outboxIds);
     const memos = new Map<string, Promise<unknown>>();
-    const atEnd: { notices: NoticeAtEnd[]; audit: AuditEvent[]; timers: TimerRequest[] } = {
-      notices: [],
-      audit: [],
-      timers: [],
-    };
+    const atEnd: {
+      writes: (() => Promise<void>)[];
+      notices: NoticeAtEnd[];
+      audit: AuditEvent[];
+      timers: TimerRequest[];
+    } = { writes: [], notices: [], audit: [], timers: [] };
     const result = await db.transaction(async (tx) => {
       const value = await work({
         tx,
@@ -200,7 +206,11 @@ export function createUnitOfWork(db: Database, afterCommit: AfterCommit): UnitOf
         auditAtEnd: (event) => {
           atEnd.audit.push(event);
         },
+        beforeCommit: (write) => {
+          atEnd.writes.push(write);
+        },
       });
+      for (const write of atEnd.writes) await write();
       if (atEnd.notices.length > 0) await writeNoticesAtEnd(tx, atEnd.notices, queue);
       if (atEnd.audit.length > 0) await insertRows(tx, auditEvents, atEnd.audit);
       if (atEnd.timers.length > 0) {

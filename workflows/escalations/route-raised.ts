@@ -59,11 +59,7 @@ export function onEscalationRaised(clock: Clock): TimerHandler {
       level: level.position,
       slaDueAt: slaDue(directory, level, raised.createdAt),
     };
-    await setLevelStatement(work.tx, {
-      id: escalation.id,
-      level: escalation.level,
-      due: escalation.slaDueAt,
-    });
+    (await levelsSet(work)).push({ id: escalation.id, level: escalation.level, due: escalation.slaDueAt });
 
     const reached = start ? requestDecisions(work, escalation, directory, start.route) : [];
     postToChannels(work, escalation, directory);
@@ -115,9 +111,23 @@ export function onEscalationRaised(clock: Clock): TimerHandler {
 const lockedOf = (work: Work, ids: number[]) =>
   work.memo('raised-escalations', () => lockEscalations(work.tx, ids));
 
-const setLevelStatement = preparedStatement(
-  () => sql`UPDATE escalations SET level = ${sql.placeholder('level')}::integer,
-    sla_due_at = ${sql.placeholder('due')}::timestamptz WHERE id = ${sql.placeholder('id')}::integer`,
+/**
+ * The levels and SLA due times the batch routed to, written by one statement as its work ends
+ * rather than one each: the batch locked these rows, and nothing in it reads them back.
+ */
+const levelsSet = (work: Work) =>
+  work.memo('routed-levels', async () => {
+    const routed: { id: number; level: number; due: Date | null }[] = [];
+    work.beforeCommit(async () => {
+      await setLevelsStatement(work.tx, { routed: JSON.stringify(routed) });
+    });
+    return routed;
+  });
+
+const setLevelsStatement = preparedStatement(
+  () => sql`UPDATE escalations SET level = routed.level, sla_due_at = routed.due
+    FROM jsonb_to_recordset(${sql.placeholder('routed')}::jsonb) AS routed(id integer, level integer, due timestamptz)
+    WHERE escalations.id = routed.id`,
 );
 
 /**
