@@ -4,11 +4,9 @@ import { Agent, type Dispatcher, request } from 'undici';
 const NO_BODY = new Set([204, 205, 304]);
 
 /**
- * The `fetch` the Slack Web API clients call (the worker's sender, and Bolt's for answers to clicks
- * and forms), on undici's `request`: Node's own fetch cost about three times as much CPU per
- * `chat.postMessage` here (0.32 against 0.11 ms), and a worker sends a message for every approver,
- * briefing and post. Bodies other than the form-encoded text of an API call (file uploads) go
- * through Node's fetch as before.
+ * The `fetch` Bolt's Web API client calls (answers to clicks and forms), on undici's `request`:
+ * Node's own fetch cost about three times as much CPU per call here (0.32 against 0.11 ms). Bodies
+ * other than the form-encoded text of an API call (file uploads) go through Node's fetch as before.
  */
 export function slackFetch(dispatcher: Dispatcher = new Agent()): typeof fetch {
   return async (input, init = {}) => {
