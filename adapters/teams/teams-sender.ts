@@ -84,23 +84,27 @@ export function createTeamsSender(bot: TeamsBot, db: Database, appId: string | u
   }
 
   /**
-   * A new message, as Teams documents proactive messages: posted to the conversation itself (a new
-   * post in a channel, not a reply in the thread of whatever the bot last heard there), through the
-   * connector client kept for the service, with no bot turn built for it.
+   * Runs `send` with the target's conversation and the connector client kept for its service: no
+   * bot turn is built for a proactive message. New messages go to the conversation itself, as Teams
+   * documents proactive messages (a new post in a channel, not a reply in the thread of whatever the
+   * bot last heard there).
    */
-  async function post(target: TeamsTarget, activity: Partial<Activity>): Promise<string> {
+  async function viaConnector<T>(
+    target: TeamsTarget,
+    send: (connector: ConnectorClient, reference: Partial<ConversationReference>) => Promise<T>,
+  ): Promise<T> {
     const reference = await referenceFor(target);
-    let id = '';
-    await call(async () => {
-      const connector = await connectorOf(reference, connectorFor);
+    return call(async () => send(await connectorOf(reference, connectorFor), reference));
+  }
+
+  const post = (target: TeamsTarget, activity: Partial<Activity>) =>
+    viaConnector(target, async (connector, reference) => {
       const response = await connector.conversations.sendToConversation(
         conversationOf(reference),
         addressed(activity, reference),
       );
-      id = response?.id ?? '';
+      return response?.id ?? '';
     });
-    return id;
-  }
 
   return {
     send: async (target, notice) => ({
@@ -110,16 +114,14 @@ export function createTeamsSender(bot: TeamsBot, db: Database, appId: string | u
       await post(target, { type: 'message', text, textFormat: 'plain' });
     },
     update: async (target, messageId, notice) => {
-      const reference = await referenceFor(target);
       const activity = { type: 'message', id: messageId, attachments: [noticeToAdaptiveCard(notice)] };
-      await call(async () => {
-        const connector = await connectorOf(reference, connectorFor);
-        await connector.conversations.updateActivity(
+      await viaConnector(target, (connector, reference) =>
+        connector.conversations.updateActivity(
           conversationOf(reference),
           messageId,
           addressed(activity, reference),
-        );
-      });
+        ),
+      );
     },
   };
 }
@@ -142,9 +144,9 @@ function connectorOf(
   return connectorFor(reference.serviceUrl);
 }
 
-async function call(operation: () => Promise<void>): Promise<void> {
+async function call<T>(operation: () => Promise<T>): Promise<T> {
   try {
-    await operation();
+    return await operation();
   } catch (error) {
     throw error instanceof DeliveryError ? error : toDeliveryError(error);
   }

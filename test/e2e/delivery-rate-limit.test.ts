@@ -46,7 +46,7 @@ describe('DELIVERY_RATE_LIMIT is one limit for every worker process', () => {
       for (let i = 0; i < LIMIT; i++)
         work.queueNoticeAtEnd({ platform: 'slack', channel: 'C0QUIET' }, { title: `Quiet ${i}` });
       for (let i = 0; i < 2; i++)
-        work.queueNotice(
+        await work.queueNotice(
           { platform: 'slack', channel: 'C0DECIDE' },
           { title: `Please decide ${i}` },
           { urgent: true },
