@@ -2,9 +2,9 @@ import { fileURLToPath } from 'node:url';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Accord } from '../../bot/app';
-import { startTestAccord, testConfig } from '../support/accord';
-import { createTestDatabase, type TestDatabase } from '../support/database';
-import { startFakeSlack } from '../support/fake-slack';
+import { type BotUnderTest, startBotUnderTest } from '../support/bot-under-test';
+import type { TestDatabase } from '../support/database';
+import type { FakeSlack } from '../support/fake-slack';
 import { postSlashCommand } from '../support/slack-requests';
 import { waitFor } from '../support/wait';
 
@@ -17,22 +17,19 @@ const fixture = fileURLToPath(new URL('../fixtures/governance/escalations.yaml',
  */
 describe('a raise is routed as soon as it is stored', () => {
   let database: TestDatabase;
-  let slack: Awaited<ReturnType<typeof startFakeSlack>>;
+  let slack: FakeSlack;
   let accord: Accord;
+  let bot: BotUnderTest | undefined;
 
   beforeAll(async () => {
-    database = await createTestDatabase();
-    slack = await startFakeSlack();
-    accord = await startTestAccord(
-      testConfig(database, { SLACK_API_URL: slack.apiUrl, GOVERNANCE_FILE: fixture }),
-      { dueAtOnceSafetyPollMs: 600_000 },
-    );
+    bot = await startBotUnderTest({
+      governance: { file: fixture },
+      teams: false,
+      start: { dueAtOnceSafetyPollMs: 600_000 },
+    });
+    ({ database, slack, accord } = bot);
   });
-  afterAll(async () => {
-    await accord?.close();
-    await slack?.close();
-    await database?.drop();
-  });
+  afterAll(() => bot?.close());
 
   /** The worker's listening connection to this test's database, once it listens (on another one). */
   const listener = (not?: number) =>

@@ -4,9 +4,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Accord } from '../../bot/app';
 import { auditEvents } from '../../db/schema/audit';
 import { escalations } from '../../db/schema/escalations';
-import { startTestAccord, testConfig } from '../support/accord';
-import { createTestDatabase, type TestDatabase } from '../support/database';
-import { startFakeSlack } from '../support/fake-slack';
+import { type BotUnderTest, startBotUnderTest } from '../support/bot-under-test';
+import type { TestDatabase } from '../support/database';
+import type { FakeSlack } from '../support/fake-slack';
 import { postSlashCommand } from '../support/slack-requests';
 import { waitFor } from '../support/wait';
 
@@ -14,21 +14,15 @@ const fixture = fileURLToPath(new URL('../fixtures/governance/escalations.yaml',
 
 describe('escalation SLAs in real time (the "fast" relationship answers within 2 s per level)', () => {
   let database: TestDatabase;
-  let slack: Awaited<ReturnType<typeof startFakeSlack>>;
+  let slack: FakeSlack;
   let accord: Accord;
+  let bot: BotUnderTest | undefined;
 
   beforeAll(async () => {
-    database = await createTestDatabase();
-    slack = await startFakeSlack();
-    accord = await startTestAccord(
-      testConfig(database, { SLACK_API_URL: slack.apiUrl, GOVERNANCE_FILE: fixture }),
-    );
+    bot = await startBotUnderTest({ governance: { file: fixture }, teams: false });
+    ({ database, slack, accord } = bot);
   });
-  afterAll(async () => {
-    await accord?.close();
-    await slack?.close();
-    await database?.drop();
-  });
+  afterAll(() => bot?.close());
 
   const textsTo = (channel: string) =>
     slack

@@ -3,16 +3,13 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Accord } from '../../bot/app';
 import { escalationDecisions, escalations } from '../../db/schema/escalations';
-import { startTestAccord, testConfig } from '../support/accord';
-import { createTestDatabase, type TestDatabase } from '../support/database';
-import { startFakeBotConnector } from '../support/fake-bot-connector';
-import { type SlackCall, startFakeSlack } from '../support/fake-slack';
+import { type BotUnderTest, startBotUnderTest } from '../support/bot-under-test';
+import type { TestDatabase } from '../support/database';
+import type { FakeSlack, SlackCall } from '../support/fake-slack';
 import { blockAction, postInteraction, postSlashCommand, viewSubmission } from '../support/slack-requests';
 import { waitFor } from '../support/wait';
 
 const fixture = fileURLToPath(new URL('../fixtures/governance/escalations.yaml', import.meta.url));
-
-type FakeSlack = Awaited<ReturnType<typeof startFakeSlack>>;
 
 const refOf = (text: string) => Number(/ESC-(\d+)/.exec(text)?.[1]);
 
@@ -33,27 +30,14 @@ type Block = { type: string; elements?: { action_id?: string; value?: string }[]
 describe('escalations in Slack, end to end', () => {
   let database: TestDatabase;
   let slack: FakeSlack;
-  let connector: Awaited<ReturnType<typeof startFakeBotConnector>>;
   let accord: Accord;
+  let bot: BotUnderTest | undefined;
 
   beforeAll(async () => {
-    database = await createTestDatabase();
-    slack = await startFakeSlack();
-    connector = await startFakeBotConnector();
-    accord = await startTestAccord(
-      testConfig(database, {
-        SLACK_API_URL: slack.apiUrl,
-        GOVERNANCE_FILE: fixture,
-        TEAMS_ALLOW_UNAUTHENTICATED: 'true',
-      }),
-    );
+    bot = await startBotUnderTest({ governance: { file: fixture } });
+    ({ database, slack, accord } = bot);
   });
-  afterAll(async () => {
-    await accord?.close();
-    await slack?.close();
-    await connector?.close();
-    await database?.drop();
-  });
+  afterAll(() => bot?.close());
 
   const escalate = async (userId: string, text: string, channelId?: string) => {
     const response = await postSlashCommand(accord.url, { text, user_id: userId, channel_id: channelId });
@@ -443,19 +427,13 @@ describe('raising through the form, for someone in several relationships', () =>
   let database: TestDatabase;
   let slack: FakeSlack;
   let accord: Accord;
+  let bot: BotUnderTest | undefined;
 
   beforeAll(async () => {
-    database = await createTestDatabase();
-    slack = await startFakeSlack();
-    accord = await startTestAccord(
-      testConfig(database, { SLACK_API_URL: slack.apiUrl, GOVERNANCE_FILE: fixture }),
-    );
+    bot = await startBotUnderTest({ governance: { file: fixture }, teams: false });
+    ({ database, slack, accord } = bot);
   });
-  afterAll(async () => {
-    await accord?.close();
-    await slack?.close();
-    await database?.drop();
-  });
+  afterAll(() => bot?.close());
 
   type View = { callback_id: string; private_metadata: string; blocks: { block_id?: string }[] };
   const openForm = async (text: string, channelId?: string) => {

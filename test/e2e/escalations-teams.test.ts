@@ -4,10 +4,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Accord } from '../../bot/app';
 import { absences, escalationDecisions, escalations } from '../../db/schema/escalations';
 import { outbox } from '../../db/schema/jobs';
-import { startTestAccord, testConfig } from '../support/accord';
-import { createTestDatabase, type TestDatabase } from '../support/database';
-import { type ConnectorCall, startFakeBotConnector, teamsActivity } from '../support/fake-bot-connector';
-import { startFakeSlack } from '../support/fake-slack';
+import { type BotUnderTest, startBotUnderTest } from '../support/bot-under-test';
+import type { TestDatabase } from '../support/database';
+import { type ConnectorCall, type FakeBotConnector, teamsActivity } from '../support/fake-bot-connector';
+import type { FakeSlack } from '../support/fake-slack';
 import { blockAction, postInteraction, postSlashCommand } from '../support/slack-requests';
 import { type Attachment, type Card, cardOf, invokeAction, postTeamsActivity } from '../support/teams-cards';
 import { waitFor } from '../support/wait';
@@ -24,28 +24,16 @@ const PAIR_CHANNEL = '19:pair-governance@thread.tacv2';
 
 describe('escalations on Teams', () => {
   let database: TestDatabase;
-  let slack: Awaited<ReturnType<typeof startFakeSlack>>;
-  let connector: Awaited<ReturnType<typeof startFakeBotConnector>>;
+  let slack: FakeSlack;
+  let connector: FakeBotConnector;
   let accord: Accord;
+  let bot: BotUnderTest | undefined;
 
   beforeAll(async () => {
-    database = await createTestDatabase();
-    slack = await startFakeSlack();
-    connector = await startFakeBotConnector();
-    accord = await startTestAccord(
-      testConfig(database, {
-        SLACK_API_URL: slack.apiUrl,
-        TEAMS_ALLOW_UNAUTHENTICATED: 'true',
-        GOVERNANCE_FILE,
-      }),
-    );
+    bot = await startBotUnderTest({ governance: { file: GOVERNANCE_FILE } });
+    ({ database, slack, connector, accord } = bot);
   });
-  afterAll(async () => {
-    await accord?.close();
-    await slack?.close();
-    await connector?.close();
-    await database?.drop();
-  });
+  afterAll(() => bot?.close());
 
   const post = (activity: Record<string, unknown>) => postTeamsActivity(accord.url, connector, activity);
 

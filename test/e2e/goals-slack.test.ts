@@ -3,11 +3,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Accord } from '../../bot/app';
 import { auditEvents } from '../../db/schema/audit';
 import { goalAgreements, goals } from '../../db/schema/goals';
-import { startTestAccord, testConfig } from '../support/accord';
-import { createTestDatabase, type TestDatabase } from '../support/database';
-import { postActivity, startFakeBotConnector, teamsActivity } from '../support/fake-bot-connector';
-import { type SlackCall, startFakeSlack } from '../support/fake-slack';
-import { writeGovernanceFile } from '../support/governance-file';
+import { type BotUnderTest, startBotUnderTest } from '../support/bot-under-test';
+import type { TestDatabase } from '../support/database';
+import { type FakeBotConnector, postActivity, teamsActivity } from '../support/fake-bot-connector';
+import type { FakeSlack, SlackCall } from '../support/fake-slack';
 import { blockAction, postInteraction, postSlashCommand, viewSubmission } from '../support/slack-requests';
 import { waitFor } from '../support/wait';
 
@@ -46,33 +45,21 @@ type Card = { body: Record<string, unknown>[]; actions?: { verb?: string; data?:
 
 describe('goals in Slack, agreed across Slack and Teams, end to end', () => {
   let database: TestDatabase;
-  let slack: Awaited<ReturnType<typeof startFakeSlack>>;
-  let connector: Awaited<ReturnType<typeof startFakeBotConnector>>;
+  let slack: FakeSlack;
+  let connector: FakeBotConnector;
   let accord: Accord;
+  let bot: BotUnderTest | undefined;
 
   beforeAll(async () => {
-    database = await createTestDatabase();
-    slack = await startFakeSlack();
-    connector = await startFakeBotConnector();
-    accord = await startTestAccord(
-      testConfig(database, {
-        SLACK_API_URL: slack.apiUrl,
-        GOVERNANCE_FILE: await writeGovernanceFile(GOALS_GOVERNANCE),
-        TEAMS_ALLOW_UNAUTHENTICATED: 'true',
-      }),
-    );
+    bot = await startBotUnderTest({ governance: { yaml: GOALS_GOVERNANCE } });
+    ({ database, slack, connector, accord } = bot);
     // Teams tells the bot where Bob can be reached once he has talked to it.
     await postActivity(
       accord.url,
       teamsActivity(connector.serviceUrl, { text: 'goal help', aadObjectId: BOB }),
     );
   });
-  afterAll(async () => {
-    await accord?.close();
-    await slack?.close();
-    await connector?.close();
-    await database?.drop();
-  });
+  afterAll(() => bot?.close());
 
   const goal = async (userId: string, text: string) => {
     const response = await postSlashCommand(accord.url, { command: '/goal', text, user_id: userId });

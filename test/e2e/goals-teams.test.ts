@@ -2,11 +2,10 @@ import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Accord } from '../../bot/app';
 import { goalAgreements, goals } from '../../db/schema/goals';
-import { startTestAccord, testConfig } from '../support/accord';
-import { createTestDatabase, type TestDatabase } from '../support/database';
-import { startFakeBotConnector, teamsActivity } from '../support/fake-bot-connector';
-import { type SlackCall, startFakeSlack } from '../support/fake-slack';
-import { writeGovernanceFile } from '../support/governance-file';
+import { type BotUnderTest, startBotUnderTest } from '../support/bot-under-test';
+import type { TestDatabase } from '../support/database';
+import { type FakeBotConnector, teamsActivity } from '../support/fake-bot-connector';
+import type { FakeSlack, SlackCall } from '../support/fake-slack';
 import { blockAction, postInteraction } from '../support/slack-requests';
 import { type Card, cardOf, invokeAction, postTeamsActivity } from '../support/teams-cards';
 import { waitFor } from '../support/wait';
@@ -39,28 +38,16 @@ relationships:
 
 describe('goals on Teams', () => {
   let database: TestDatabase;
-  let slack: Awaited<ReturnType<typeof startFakeSlack>>;
-  let connector: Awaited<ReturnType<typeof startFakeBotConnector>>;
+  let slack: FakeSlack;
+  let connector: FakeBotConnector;
   let accord: Accord;
+  let bot: BotUnderTest | undefined;
 
   beforeAll(async () => {
-    database = await createTestDatabase();
-    slack = await startFakeSlack();
-    connector = await startFakeBotConnector();
-    accord = await startTestAccord(
-      testConfig(database, {
-        SLACK_API_URL: slack.apiUrl,
-        TEAMS_ALLOW_UNAUTHENTICATED: 'true',
-        GOVERNANCE_FILE: await writeGovernanceFile(GOVERNANCE),
-      }),
-    );
+    bot = await startBotUnderTest({ governance: { yaml: GOVERNANCE } });
+    ({ database, slack, connector, accord } = bot);
   });
-  afterAll(async () => {
-    await accord?.close();
-    await slack?.close();
-    await connector?.close();
-    await database?.drop();
-  });
+  afterAll(() => bot?.close());
 
   const post = (activity: Record<string, unknown>) => postTeamsActivity(accord.url, connector, activity);
   const message = (text: string, aadObjectId = BOB, extra: Record<string, unknown> = {}) =>

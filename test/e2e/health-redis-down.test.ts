@@ -4,9 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Accord } from '../../bot/app';
 import { escalations } from '../../db/schema/escalations';
 import { outbox } from '../../db/schema/jobs';
-import { startTestAccord, testConfig } from '../support/accord';
-import { createTestDatabase, type TestDatabase } from '../support/database';
-import { startFakeSlack } from '../support/fake-slack';
+import { type BotUnderTest, startBotUnderTest } from '../support/bot-under-test';
+import type { TestDatabase } from '../support/database';
 import { startOwnRedis } from '../support/redis-server';
 import { postSlashCommand } from '../support/slack-requests';
 import { waitFor } from '../support/wait';
@@ -17,21 +16,20 @@ describe('when Redis goes away', () => {
   let database: TestDatabase;
   let redis: Awaited<ReturnType<typeof startOwnRedis>>;
   let accord: Accord;
-  let slack: Awaited<ReturnType<typeof startFakeSlack>>;
+  let bot: BotUnderTest | undefined;
 
   beforeAll(async () => {
-    database = await createTestDatabase();
     redis = await startOwnRedis();
-    slack = await startFakeSlack();
-    accord = await startTestAccord(
-      testConfig(database, { REDIS_URL: redis.url, GOVERNANCE_FILE: fixture, SLACK_API_URL: slack.apiUrl }),
-    );
+    bot = await startBotUnderTest({
+      governance: { file: fixture },
+      env: { REDIS_URL: redis.url },
+      teams: false,
+    });
+    ({ database, accord } = bot);
   });
   afterAll(async () => {
     await redis?.stop();
-    await accord?.close();
-    await slack?.close();
-    await database?.drop();
+    await bot?.close();
   });
 
   it('/healthz answers 200 while Redis answers, then 503 naming the queue once it is down', async () => {

@@ -4,33 +4,25 @@ import type { Accord } from '../../bot/app';
 import { auditEvents } from '../../db/schema/audit';
 import { outbox } from '../../db/schema/jobs';
 import { teamsConversations } from '../../db/schema/teams';
-import { startTestAccord, testConfig } from '../support/accord';
-import { createTestDatabase, type TestDatabase } from '../support/database';
-import { postActivity, startFakeBotConnector, teamsActivity } from '../support/fake-bot-connector';
-import { startFakeSlack } from '../support/fake-slack';
+import { type BotUnderTest, startBotUnderTest } from '../support/bot-under-test';
+import type { TestDatabase } from '../support/database';
+import { type FakeBotConnector, postActivity, teamsActivity } from '../support/fake-bot-connector';
+import type { FakeSlack } from '../support/fake-slack';
 import { postSlackEvent, postToSlackEndpoint } from '../support/slack-requests';
 import { waitFor } from '../support/wait';
 
 describe('the HTTP endpoints of a running bot', () => {
   let database: TestDatabase;
-  let slack: Awaited<ReturnType<typeof startFakeSlack>>;
-  let connector: Awaited<ReturnType<typeof startFakeBotConnector>>;
+  let slack: FakeSlack;
+  let connector: FakeBotConnector;
   let accord: Accord;
+  let bot: BotUnderTest | undefined;
 
   beforeAll(async () => {
-    database = await createTestDatabase();
-    slack = await startFakeSlack();
-    connector = await startFakeBotConnector();
-    accord = await startTestAccord(
-      testConfig(database, { SLACK_API_URL: slack.apiUrl, TEAMS_ALLOW_UNAUTHENTICATED: 'true' }),
-    );
+    bot = await startBotUnderTest();
+    ({ database, slack, connector, accord } = bot);
   });
-  afterAll(async () => {
-    await accord?.close();
-    await slack?.close();
-    await connector?.close();
-    await database?.drop();
-  });
+  afterAll(() => bot?.close());
 
   it('reports healthy database and queue on /healthz', async () => {
     const response = await fetch(`${accord.url}/healthz`);

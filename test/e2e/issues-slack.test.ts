@@ -3,10 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Accord } from '../../bot/app';
 import { issueListPublications, issues } from '../../db/schema/issues';
 import { timers } from '../../db/schema/jobs';
-import { startTestAccord, testConfig } from '../support/accord';
-import { createTestDatabase, type TestDatabase } from '../support/database';
-import { type SlackCall, startFakeSlack } from '../support/fake-slack';
-import { writeGovernanceFile } from '../support/governance-file';
+import { type BotUnderTest, startBotUnderTest } from '../support/bot-under-test';
+import type { TestDatabase } from '../support/database';
+import type { FakeSlack, SlackCall } from '../support/fake-slack';
 import { blockAction, postInteraction, postSlashCommand, viewSubmission } from '../support/slack-requests';
 import { waitFor } from '../support/wait';
 
@@ -34,24 +33,15 @@ relationships:
 
 describe('the issue list in Slack, end to end', () => {
   let database: TestDatabase;
-  let slack: Awaited<ReturnType<typeof startFakeSlack>>;
+  let slack: FakeSlack;
   let accord: Accord;
+  let bot: BotUnderTest | undefined;
 
   beforeAll(async () => {
-    database = await createTestDatabase();
-    slack = await startFakeSlack();
-    accord = await startTestAccord(
-      testConfig(database, {
-        SLACK_API_URL: slack.apiUrl,
-        GOVERNANCE_FILE: await writeGovernanceFile(governance),
-      }),
-    );
+    bot = await startBotUnderTest({ governance: { yaml: governance }, teams: false });
+    ({ database, slack, accord } = bot);
   });
-  afterAll(async () => {
-    await accord?.close();
-    await slack?.close();
-    await database?.drop();
-  });
+  afterAll(() => bot?.close());
 
   const issue = async (userId: string, text: string) => {
     const response = await postSlashCommand(accord.url, { command: '/issue', text, user_id: userId });

@@ -2,11 +2,10 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Accord } from '../../bot/app';
 import { issues } from '../../db/schema/issues';
-import { startTestAccord, testConfig } from '../support/accord';
-import { createTestDatabase, type TestDatabase } from '../support/database';
-import { startFakeBotConnector, teamsActivity } from '../support/fake-bot-connector';
-import { startFakeSlack } from '../support/fake-slack';
-import { writeGovernanceFile } from '../support/governance-file';
+import { type BotUnderTest, startBotUnderTest } from '../support/bot-under-test';
+import type { TestDatabase } from '../support/database';
+import { type FakeBotConnector, teamsActivity } from '../support/fake-bot-connector';
+import type { FakeSlack } from '../support/fake-slack';
 import { postSlashCommand } from '../support/slack-requests';
 import {
   type Card,
@@ -50,9 +49,10 @@ relationships:
 
 describe('the issue list on Teams, end to end', () => {
   let database: TestDatabase;
-  let slack: Awaited<ReturnType<typeof startFakeSlack>>;
-  let connector: Awaited<ReturnType<typeof startFakeBotConnector>>;
+  let slack: FakeSlack;
+  let connector: FakeBotConnector;
   let accord: Accord;
+  let bot: BotUnderTest | undefined;
   let firstId: number;
 
   const post = (activity: Record<string, unknown>) => postTeamsActivity(accord.url, connector, activity);
@@ -82,27 +82,14 @@ describe('the issue list on Teams, end to end', () => {
   const idIn = (text: string) => Number(/ISS-(\d+)/.exec(text)?.[1]);
 
   beforeAll(async () => {
-    database = await createTestDatabase();
-    slack = await startFakeSlack();
-    connector = await startFakeBotConnector();
-    accord = await startTestAccord(
-      testConfig(database, {
-        SLACK_API_URL: slack.apiUrl,
-        TEAMS_ALLOW_UNAUTHENTICATED: 'true',
-        GOVERNANCE_FILE: await writeGovernanceFile(governance),
-      }),
-    );
+    bot = await startBotUnderTest({ governance: { yaml: governance } });
+    ({ database, slack, connector, accord } = bot);
     // Bob and Tina talk to the bot first, so it holds their conversation references.
     for (const person of [BOB, TINA]) {
       expect(await said('issue help', person)).toContain('issue add <title>: propose an issue');
     }
   });
-  afterAll(async () => {
-    await accord?.close();
-    await slack?.close();
-    await connector?.close();
-    await database?.drop();
-  });
+  afterAll(() => bot?.close());
 
   it('sends a proposal from Slack to Bob as an Adaptive Card with Approve, Reject and Edit', async () => {
     const response = await postSlashCommand(accord.url, {

@@ -6,9 +6,9 @@ import { issues } from '../../db/schema/issues';
 import { timers } from '../../db/schema/jobs';
 import { reviewOccurrences, reviewRsvps, reviewSeries } from '../../db/schema/reviews';
 import { applyGovernanceText } from '../../workflows/governance/index';
-import { startTestAccord, testConfig } from '../support/accord';
-import { createTestDatabase, type TestDatabase } from '../support/database';
-import { type SlackCall, startFakeSlack } from '../support/fake-slack';
+import { type BotUnderTest, startBotUnderTest } from '../support/bot-under-test';
+import type { TestDatabase } from '../support/database';
+import type { FakeSlack, SlackCall } from '../support/fake-slack';
 import { writeGovernanceFile } from '../support/governance-file';
 import { blockAction, postInteraction, postSlashCommand, viewSubmission } from '../support/slack-requests';
 import { waitFor } from '../support/wait';
@@ -43,29 +43,23 @@ relationships:
 
 describe('review meetings in Slack, end to end', () => {
   let database: TestDatabase;
-  let slack: Awaited<ReturnType<typeof startFakeSlack>>;
+  let slack: FakeSlack;
   let accord: Accord;
+  let bot: BotUnderTest | undefined;
   let governanceFile: string;
   let start: Date;
 
   beforeAll(async () => {
-    database = await createTestDatabase();
-    slack = await startFakeSlack();
     start = new Date(Math.ceil((Date.now() + 6000) / 1000) * 1000);
     governanceFile = await writeGovernanceFile(governance(start, '3s', '4s'));
-    accord = await startTestAccord(
-      testConfig(database, {
-        SLACK_API_URL: slack.apiUrl,
-        GOVERNANCE_FILE: governanceFile,
-        PUBLIC_URL: 'https://accord.example.com',
-      }),
-    );
+    bot = await startBotUnderTest({
+      governance: { file: governanceFile },
+      env: { PUBLIC_URL: 'https://accord.example.com' },
+      teams: false,
+    });
+    ({ database, slack, accord } = bot);
   });
-  afterAll(async () => {
-    await accord?.close();
-    await slack?.close();
-    await database?.drop();
-  });
+  afterAll(() => bot?.close());
 
   const dms = (user: string) =>
     slack.callsTo('chat.postMessage').filter((call) => call.body.channel === user);

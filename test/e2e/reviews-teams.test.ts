@@ -3,11 +3,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Accord } from '../../bot/app';
 import { issues } from '../../db/schema/issues';
 import { reviewRsvps, reviewSeries } from '../../db/schema/reviews';
-import { startTestAccord, testConfig } from '../support/accord';
-import { createTestDatabase, type TestDatabase } from '../support/database';
-import { startFakeBotConnector, teamsActivity } from '../support/fake-bot-connector';
-import { startFakeSlack } from '../support/fake-slack';
-import { writeGovernanceFile } from '../support/governance-file';
+import { type BotUnderTest, startBotUnderTest } from '../support/bot-under-test';
+import type { TestDatabase } from '../support/database';
+import { type FakeBotConnector, teamsActivity } from '../support/fake-bot-connector';
+import type { FakeSlack } from '../support/fake-slack';
 import {
   type Card,
   cardOf,
@@ -51,9 +50,10 @@ relationships:
 
 describe('review meetings on Teams, end to end', () => {
   let database: TestDatabase;
-  let slack: Awaited<ReturnType<typeof startFakeSlack>>;
-  let connector: Awaited<ReturnType<typeof startFakeBotConnector>>;
+  let slack: FakeSlack;
+  let connector: FakeBotConnector;
   let accord: Accord;
+  let bot: BotUnderTest | undefined;
   let occurrenceId: string;
 
   const post = (activity: Record<string, unknown>) => postTeamsActivity(accord.url, connector, activity);
@@ -78,27 +78,14 @@ describe('review meetings on Teams, end to end', () => {
     );
 
   beforeAll(async () => {
-    database = await createTestDatabase();
-    slack = await startFakeSlack();
-    connector = await startFakeBotConnector();
     const start = new Date(Math.ceil((Date.now() + 6000) / 1000) * 1000);
-    accord = await startTestAccord(
-      testConfig(database, {
-        SLACK_API_URL: slack.apiUrl,
-        TEAMS_ALLOW_UNAUTHENTICATED: 'true',
-        GOVERNANCE_FILE: await writeGovernanceFile(governance(start)),
-      }),
-    );
+    bot = await startBotUnderTest({ governance: { yaml: governance(start) } });
+    ({ database, slack, connector, accord } = bot);
     // Bob talks to the bot first, so it holds his conversation reference when the reminder is due;
     // his escalation is on the agenda.
     expect(await said('escalate Backups failing')).toMatch(/^ESC-1 is raised/);
   });
-  afterAll(async () => {
-    await accord?.close();
-    await slack?.close();
-    await connector?.close();
-    await database?.drop();
-  });
+  afterAll(() => bot?.close());
 
   it('answers `review next` and `review agenda` in Bob’s time zone', async () => {
     const next = await said('review next');

@@ -5,10 +5,9 @@ import { auditEvents } from '../../db/schema/audit';
 import { timers } from '../../db/schema/jobs';
 import { risks } from '../../db/schema/risks';
 import { highestRisks, RISK_REVIEW_TIMER, reviewReminderAt } from '../../workflows/risks/index';
-import { startTestAccord, testConfig } from '../support/accord';
-import { createTestDatabase, type TestDatabase } from '../support/database';
-import { startFakeSlack } from '../support/fake-slack';
-import { writeGovernanceFile } from '../support/governance-file';
+import { type BotUnderTest, startBotUnderTest } from '../support/bot-under-test';
+import type { TestDatabase } from '../support/database';
+import type { FakeSlack } from '../support/fake-slack';
 import { postInteraction, postSlashCommand, viewSubmission } from '../support/slack-requests';
 import { waitFor } from '../support/wait';
 
@@ -55,24 +54,15 @@ type View = { callback_id: string; private_metadata: string; blocks: Block[] };
 
 describe('the risk register in Slack, end to end', () => {
   let database: TestDatabase;
-  let slack: Awaited<ReturnType<typeof startFakeSlack>>;
+  let slack: FakeSlack;
   let accord: Accord;
+  let bot: BotUnderTest | undefined;
 
   beforeAll(async () => {
-    database = await createTestDatabase();
-    slack = await startFakeSlack();
-    accord = await startTestAccord(
-      testConfig(database, {
-        SLACK_API_URL: slack.apiUrl,
-        GOVERNANCE_FILE: await writeGovernanceFile(governance),
-      }),
-    );
+    bot = await startBotUnderTest({ governance: { yaml: governance }, teams: false });
+    ({ database, slack, accord } = bot);
   });
-  afterAll(async () => {
-    await accord?.close();
-    await slack?.close();
-    await database?.drop();
-  });
+  afterAll(() => bot?.close());
 
   const command = async (userId: string, text: string) => {
     const response = await postSlashCommand(accord.url, { command: '/risk', text, user_id: userId });

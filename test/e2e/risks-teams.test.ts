@@ -4,11 +4,10 @@ import type { Accord } from '../../bot/app';
 import { timers } from '../../db/schema/jobs';
 import { risks } from '../../db/schema/risks';
 import { RISK_REVIEW_TIMER, reviewReminderAt } from '../../workflows/risks/index';
-import { startTestAccord, testConfig } from '../support/accord';
-import { createTestDatabase, type TestDatabase } from '../support/database';
-import { startFakeBotConnector, teamsActivity } from '../support/fake-bot-connector';
-import { startFakeSlack } from '../support/fake-slack';
-import { writeGovernanceFile } from '../support/governance-file';
+import { type BotUnderTest, startBotUnderTest } from '../support/bot-under-test';
+import type { TestDatabase } from '../support/database';
+import { type FakeBotConnector, teamsActivity } from '../support/fake-bot-connector';
+import type { FakeSlack } from '../support/fake-slack';
 import { cardOf, element, invokeAction, invokedCard, postTeamsActivity, texts } from '../support/teams-cards';
 import { waitFor } from '../support/wait';
 
@@ -37,9 +36,10 @@ const daysFromNow = (days: number) => new Date(Date.now() + days * 86_400_000).t
 
 describe('the risk register on Teams, end to end', () => {
   let database: TestDatabase;
-  let slack: Awaited<ReturnType<typeof startFakeSlack>>;
-  let connector: Awaited<ReturnType<typeof startFakeBotConnector>>;
+  let slack: FakeSlack;
+  let connector: FakeBotConnector;
   let accord: Accord;
+  let bot: BotUnderTest | undefined;
 
   const post = (activity: Record<string, unknown>) => postTeamsActivity(accord.url, connector, activity);
   const message = (text: string | undefined, aadObjectId = BOB, extra: Record<string, unknown> = {}) =>
@@ -52,23 +52,10 @@ describe('the risk register on Teams, end to end', () => {
   const storedRisks = () => database.db.select().from(risks).orderBy(risks.id);
 
   beforeAll(async () => {
-    database = await createTestDatabase();
-    slack = await startFakeSlack();
-    connector = await startFakeBotConnector();
-    accord = await startTestAccord(
-      testConfig(database, {
-        SLACK_API_URL: slack.apiUrl,
-        TEAMS_ALLOW_UNAUTHENTICATED: 'true',
-        GOVERNANCE_FILE: await writeGovernanceFile(governance),
-      }),
-    );
+    bot = await startBotUnderTest({ governance: { yaml: governance } });
+    ({ database, slack, connector, accord } = bot);
   });
-  afterAll(async () => {
-    await accord?.close();
-    await slack?.close();
-    await connector?.close();
-    await database?.drop();
-  });
+  afterAll(() => bot?.close());
 
   const review = daysFromNow(20);
   const data = { action: 'risk.add', value: 'acme' };

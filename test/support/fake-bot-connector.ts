@@ -104,3 +104,5 @@ export const postActivity = (
     headers: { 'content-type': 'application/json', ...headers },
     body: JSON.stringify(activity),
   });
+
+export type FakeBotConnector = Awaited<ReturnType<typeof startFakeBotConnector>>;

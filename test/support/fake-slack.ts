@@ -100,3 +100,5 @@ function decodeForm(raw: string): Record<string, unknown> {
   }
   return body;
 }
+
+export type FakeSlack = Awaited<ReturnType<typeof startFakeSlack>>;
