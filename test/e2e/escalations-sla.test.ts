@@ -112,6 +112,12 @@ describe('escalation SLAs in real time (the "fast" relationship answers within 2
     expect(await waitFor(() => textsTo('U0GINA').find((line) => line.includes(`${ref} went to`)))).toContain(
       `${ref} went to Ivy Second (level 2 (Second line)).`,
     );
+    // Stored at level 2 too, so Ivy's decision is taken as the current level's.
+    const [row] = await database.db
+      .select()
+      .from(escalations)
+      .where(eq(escalations.id, Number(ref.slice(4))));
+    expect(row).toMatchObject({ status: 'open', level: 2 });
     await waitFor(() =>
       textsTo('U0JON').find((line) =>
         line.includes(
