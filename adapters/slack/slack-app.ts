@@ -1,6 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { App, HTTPReceiver, LogLevel } from '@slack/bolt';
-import { slackFetch } from './slack-fetch';
 
 /** Slack signs the timestamp; Bolt refuses old ones, and we also refuse ones from the future. */
 export const MAX_CLOCK_SKEW_SECONDS = 5 * 60;
@@ -29,7 +28,7 @@ export function createSlackEndpoint(
   const app = new App({
     token: settings.botToken,
     receiver,
-    clientOptions: { slackApiUrl: settings.apiUrl, fetch: slackFetch() },
+    clientOptions: { slackApiUrl: settings.apiUrl },
     logLevel: LogLevel.ERROR,
     // No listener keeps conversation state: Bolt's store would only cost every request a lookup.
     convoStore: false,

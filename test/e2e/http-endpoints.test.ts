@@ -93,6 +93,16 @@ describe('the HTTP endpoints of a running bot', () => {
   });
 
   describe('delivery through the outbox', () => {
+    /** Outbox row `id`, once it is marked sent (or failed for good). */
+    const outboxRowOnce = (id: number, mark: 'sentAt' | 'failedAt') =>
+      waitFor(
+        async () => {
+          const [found] = await database.db.select().from(outbox).where(eq(outbox.id, id));
+          return found?.[mark] ? found : undefined;
+        },
+        { what: `outbox row ${id} with ${mark}` },
+      );
+
     it('posts a notice to Slack with user text escaped, once', async () => {
       const id = await accord.runtime.unitOfWork((work) =>
         work.queueNotice(
@@ -113,10 +123,7 @@ describe('the HTTP endpoints of a running bot', () => {
       expect(serialized).not.toContain('<@U123>');
       expect(serialized).not.toContain('<https://evil.example');
       expect(serialized).toContain('&lt;@U123&gt;');
-      const row = await waitFor(async () => {
-        const [found] = await database.db.select().from(outbox).where(eq(outbox.id, id));
-        return found?.sentAt ? found : undefined;
-      });
+      const row = await outboxRowOnce(id, 'sentAt');
       expect(row.platformMessageId).toMatch(/^C0GOVERN\//);
       await accord.runtime.reconcile();
       await new Promise((resolve) => setTimeout(resolve, 200));
@@ -148,10 +155,7 @@ describe('the HTTP endpoints of a running bot', () => {
       const id = await accord.runtime.unitOfWork((work) =>
         work.queueNotice({ platform: 'slack', channel: 'C0FLAKY' }, { title: 'After a server error' }),
       );
-      const row = await waitFor(async () => {
-        const [found] = await database.db.select().from(outbox).where(eq(outbox.id, id));
-        return found?.sentAt ? found : undefined;
-      });
+      const row = await outboxRowOnce(id, 'sentAt');
       expect(row).toMatchObject({ failedAt: null, attempts: 2 });
       expect(row.lastError).toContain('HTTP 500');
       await new Promise((resolve) => setTimeout(resolve, 200));
@@ -163,10 +167,7 @@ describe('the HTTP endpoints of a running bot', () => {
       const id = await accord.runtime.unitOfWork((work) =>
         work.queueNotice({ platform: 'slack', channel: 'C0GONE' }, { title: 'Nobody home' }),
       );
-      const row = await waitFor(async () => {
-        const [found] = await database.db.select().from(outbox).where(eq(outbox.id, id));
-        return found?.failedAt ? found : undefined;
-      });
+      const row = await outboxRowOnce(id, 'failedAt');
       expect(row.lastError).toContain('channel_not_found');
       const events = await database.db
         .select()
@@ -218,10 +219,7 @@ describe('the HTTP endpoints of a running bot', () => {
       const id = await accord.runtime.unitOfWork((work) =>
         work.queueNotice({ platform: 'teams', aadObjectId: 'aad-newcomer' }, { title: 'Hello there' }),
       );
-      const row = await waitFor(async () => {
-        const [found] = await database.db.select().from(outbox).where(eq(outbox.id, id));
-        return found?.sentAt ? found : undefined;
-      });
+      const row = await outboxRowOnce(id, 'sentAt');
       const calls = connector.calls.slice(before);
       const created = calls.find((call) => call.method === 'POST' && call.path === '/v3/conversations');
       expect(created?.activity).toMatchObject({ isGroup: false, members: [{ id: 'aad-newcomer' }] });
