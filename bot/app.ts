@@ -94,6 +94,7 @@ export async function startAccord(config: Config, options: StartOptions) {
       timerHandlers: new Map([...jobs.timers, ...reviewTimers, ...riskJobs(clock), ...issueJobs(clock)]),
       failureHandlers: new Map(jobs.failures),
       deliveriesPerSecond: config.deliveryRateLimit,
+      teamsDeliveriesPerSecond: config.teamsDeliveryRateLimit,
       dueAtOnceSafetyPollMs: options.dueAtOnceSafetyPollMs,
       warmUps: [warmRaiseStatements, warmTimerStatements, warmDeliveryStatements, warmOccurrenceReads],
       reconcileHooks: [

@@ -60,6 +60,12 @@ const environment = z.object({
     .min(10, 'must be at least 10 messages per second')
     .max(10_000, 'must be at most 10000 messages per second')
     .default(200),
+  TEAMS_DELIVERY_RATE_LIMIT: z.coerce
+    .number({ message: 'must be a number of messages per second' })
+    .int('must be a whole number of messages per second')
+    .min(1, 'must be at least 1 message per second')
+    .max(10_000, 'must be at most 10000 messages per second')
+    .default(50),
 });
 
 export type Config = {
@@ -71,6 +77,8 @@ export type Config = {
   role: 'all' | 'web' | 'worker';
   /** Messages per second all workers together send at most (the platforms' 429s still apply). */
   deliveryRateLimit: number;
+  /** Of those, messages per second to Teams at most (Teams allows a bot 50 a second in a tenant). */
+  teamsDeliveryRateLimit: number;
   governanceFile: string | undefined;
   /** Where people reach the bot, for links it sends (calendar files); unset: the local address. */
   publicUrl: string | undefined;
@@ -108,6 +116,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     logLevel: e.LOG_LEVEL,
     role: e.ROLE,
     deliveryRateLimit: e.DELIVERY_RATE_LIMIT,
+    teamsDeliveryRateLimit: e.TEAMS_DELIVERY_RATE_LIMIT,
     governanceFile: e.GOVERNANCE_FILE,
     publicUrl: e.PUBLIC_URL?.replace(/\/+$/, ''),
     slack:

@@ -49,11 +49,25 @@ export function createTeamsBot(settings: TeamsSettings, onError: (error: unknown
   const connectorFor: ConnectorFor = (serviceUrl) => {
     let client = clients.get(serviceUrl);
     if (!client) {
-      client = factory.create(serviceUrl, undefined);
+      client = factory.create(serviceUrl, undefined).then(withoutPipelineRetries);
       client.catch(() => clients.delete(serviceUrl));
       clients.set(serviceUrl, client);
     }
     return client;
   };
   return { adapter, connectorFor };
+}
+
+/**
+ * The outbox retries a send that failed, with backoff, and pauses every Teams send for as long as a
+ * 429 asks. The Azure pipeline's own retries (three, each waiting inside the call) would hide the
+ * 429 from it and let the other sends go on at a throttled bot. botbuilder keeps the pipeline
+ * private, hence the cast (botbuilder is pinned; a test fails if the retries come back).
+ */
+function withoutPipelineRetries(connector: ConnectorClient): ConnectorClient {
+  const inner = connector as unknown as {
+    client: { pipeline: { removePolicy: (by: { phase: 'Retry' }) => unknown } };
+  };
+  inner.client.pipeline.removePolicy({ phase: 'Retry' });
+  return connector;
 }

@@ -1,5 +1,5 @@
-import { type Job, Worker } from 'bullmq';
-import { sql } from 'drizzle-orm';
+import { DelayedError, type Job } from 'bullmq';
+import { eq, sql } from 'drizzle-orm';
 import type { Database, Transaction } from '../../db/client';
 import { outbox, timers } from '../../db/schema/jobs';
 import type { Clock } from '../../workflows/core/clock';
@@ -11,12 +11,15 @@ import {
   type LeftToQueue,
   toQueue,
 } from '../../workflows/core/deliver-notice';
-import { type ChatPort, DeliveryError } from '../../workflows/core/ports';
+import { type ChatPort, DeliveryError, type Platform } from '../../workflows/core/ports';
 import { fireDue, fireTimer, TimerFailure, type TimerHandler } from '../../workflows/core/timers';
 import {
   type AfterCommit,
   createUnitOfWork,
+  noQueuedNotices,
+  PLATFORMS,
   type QueuedNotices,
+  queuedCount,
   type ScheduledTimer,
   type UnitOfWork,
 } from '../../workflows/core/unit-of-work';
@@ -53,6 +56,12 @@ const WAITING_TO_SEND_MAX = 5000;
  * about, informing messages (a burst of reminders) have the whole limit (send-allowance).
  */
 const RESERVED_FOR_URGENT = 0.1;
+/**
+ * A delivery job whose platform holds sends back longer than this (it answered 429 and asked for a
+ * pause) goes back to the queue until then, rather than keeping a worker's slot that the other
+ * platform's messages could use. Under the limit alone, a job waits less than the window.
+ */
+const HOLD_SLOT_MAX_MS = 1000;
 const RECONCILE_BATCH = 1000;
 /** Well beyond the pass interval, so every timer is offered on several passes before it is due. */
 const RECONCILE_HORIZON_MS = 15 * 60_000;
@@ -85,7 +94,8 @@ const SENTINEL_CHECK_MS = 2000;
 const ROUTINE_PRIORITY = 1;
 
 type TimerJob = { timerId: string };
-type DeliveryJob = { outboxId: number };
+/** `platform` and `urgent` are absent from jobs queued by earlier versions. */
+type DeliveryJob = { outboxId: number; platform?: Platform; urgent?: boolean };
 
 export type JobRuntimeDeps = {
   backend: JobBackend;
@@ -102,8 +112,10 @@ export type JobRuntimeDeps = {
    * again on each connection, in the middle of it.
    */
   warmUps?: ((tx: Transaction) => Promise<unknown>)[];
-  /** The delivery queue's limit, shared by every worker on it. */
+  /** The limit on all messages, shared by every worker on the delivery queue. */
   deliveriesPerSecond: number;
+  /** The limit on messages to Teams, within the one on all messages. */
+  teamsDeliveriesPerSecond: number;
   /** Overrides DUE_AT_ONCE_SAFETY_POLL_MS (tests show that notifications alone start routing). */
   dueAtOnceSafetyPollMs?: number;
   logger: Logger;
@@ -143,9 +155,9 @@ export function createJobRuntime(deps: JobRuntimeDeps) {
       removeOnFail: { age: 3600 },
     },
   });
-  const deliveryJob = ({ outboxId, delayMs, urgent }: LeftToQueue) => ({
+  const deliveryJob = ({ outboxId, platform, delayMs, urgent }: LeftToQueue) => ({
     name: 'deliver',
-    data: { outboxId } satisfies DeliveryJob,
+    data: { outboxId, platform, urgent } satisfies DeliveryJob,
     opts: {
       jobId: deliveryJobId(outboxId),
       delay: delayMs,
@@ -159,10 +171,17 @@ export function createJobRuntime(deps: JobRuntimeDeps) {
     },
   });
 
+  const perSecond = (limit: number) => ({
+    perWindow: limit,
+    reservedForUrgent: Math.floor(limit * RESERVED_FOR_URGENT),
+  });
   const allowance = backend.sendAllowance('deliveries', {
-    perWindow: deps.deliveriesPerSecond,
     windowMs: 1000,
-    reservedForUrgent: Math.floor(deps.deliveriesPerSecond * RESERVED_FOR_URGENT),
+    total: perSecond(deps.deliveriesPerSecond),
+    platforms: {
+      slack: perSecond(deps.deliveriesPerSecond),
+      teams: perSecond(Math.min(deps.teamsDeliveriesPerSecond, deps.deliveriesPerSecond)),
+    },
   });
   const deliveryOptions = { allowance, failureHandlers: deps.failureHandlers };
   /** Set once this process runs workers: it then sends what its own work queued itself. */
@@ -170,10 +189,13 @@ export function createJobRuntime(deps: JobRuntimeDeps) {
   const sending = new Set<Promise<void>>();
   let sendingCount = 0;
   /** Committed messages waiting for their turn to be sent from this process, oldest first. */
-  const waiting: QueuedNotices = { urgent: [], routine: [] };
-  const waitingCount = () => waiting.urgent.length + waiting.routine.length;
-  const takeAllWaiting = () =>
-    toQueue({ urgent: waiting.urgent.splice(0), routine: waiting.routine.splice(0) });
+  const waiting = noQueuedNotices();
+  const waitingCount = () => queuedCount(waiting);
+  const takeAllWaiting = () => {
+    const all = toQueue(waiting);
+    for (const platform of PLATFORMS) waiting[platform] = { urgent: [], routine: [] };
+    return all;
+  };
   let pumping = false;
   /** Ends the pump's wait for the allowance early: set while it waits. */
   let wakePump: (() => void) | undefined;
@@ -183,41 +205,56 @@ export function createJobRuntime(deps: JobRuntimeDeps) {
   const afterCommit: AfterCommit = {
     timersScheduled: (scheduled) => addTimerJobs(scheduled.map(timerJob)),
     noticesQueued: async (queued) => {
-      const count = queued.urgent.length + queued.routine.length;
-      if (sendsNow && !closing && waitingCount() + count <= WAITING_TO_SEND_MAX) {
-        waiting.urgent.push(...queued.urgent);
-        waiting.routine.push(...queued.routine);
-        // The room kept for requests may be there while informing messages wait for the limit.
-        if (queued.urgent.length > 0) wakePump?.();
+      if (sendsNow && !closing && waitingCount() + queuedCount(queued) <= WAITING_TO_SEND_MAX) {
+        let wake = false;
+        for (const platform of PLATFORMS) {
+          const mine = waiting[platform];
+          const { urgent, routine } = queued[platform];
+          // The pump waits for a refusal of what it had: the room kept for requests, or another
+          // platform's limit, may be there while informing messages wait for theirs.
+          if (urgent.length > 0 || (routine.length > 0 && mine.urgent.length + mine.routine.length === 0))
+            wake = true;
+          mine.urgent.push(...urgent);
+          mine.routine.push(...routine);
+        }
+        if (wake) wakePump?.();
         void pump();
       } else await addDeliveryJobs(toQueue(queued).map(deliveryJob));
     },
   };
 
   /**
-   * Takes the allowance for waiting messages, as many as there is room for among those being sent,
-   * and sends those it was granted, the urgent first: an approver's request committed while a burst
-   * of notices waits for the limit goes out at once, in the room the limit keeps for requests, not
-   * after the burst. Nothing is claimed before it may be sent.
+   * Takes the allowance for waiting messages, platform by platform, as many as there is room for
+   * among those being sent, and sends those it was granted, the urgent first: an approver's request
+   * committed while a burst of notices waits for the limit goes out at once, in the room the limit
+   * keeps for requests, not after the burst; a platform that asked for a pause holds back only its
+   * own. Nothing is claimed before it may be sent.
    */
   async function pump() {
     if (pumping) return;
     pumping = true;
     try {
       while (!closing && waitingCount() > 0 && sendingCount < SENDING_NOW_MAX) {
-        const room = SENDING_NOW_MAX - sendingCount;
-        const urgent = Math.min(waiting.urgent.length, room);
-        const grant = await allowance.tryTake({
-          urgent,
-          routine: Math.min(waiting.routine.length, room - urgent),
-        });
-        if (closing) break;
-        const granted = {
-          urgent: waiting.urgent.splice(0, grant.urgent),
-          routine: waiting.routine.splice(0, grant.routine),
-        };
-        if (granted.urgent.length + granted.routine.length > 0) sendNow(granted);
-        else await waitUnlessWoken(grant.waitMs);
+        const granted = noQueuedNotices();
+        let waitMs = Number.POSITIVE_INFINITY;
+        for (const platform of PLATFORMS) {
+          const mine = waiting[platform];
+          const room = SENDING_NOW_MAX - sendingCount - queuedCount(granted);
+          if (mine.urgent.length + mine.routine.length === 0 || room <= 0) continue;
+          const urgent = Math.min(mine.urgent.length, room);
+          const grant = await allowance.tryTake(platform, {
+            urgent,
+            routine: Math.min(mine.routine.length, room - urgent),
+          });
+          if (closing) break;
+          granted[platform] = {
+            urgent: mine.urgent.splice(0, grant.urgent),
+            routine: mine.routine.splice(0, grant.routine),
+          };
+          if (grant.urgent + grant.routine === 0) waitMs = Math.min(waitMs, grant.waitMs);
+        }
+        if (queuedCount(granted) > 0) sendNow(granted);
+        else if (!closing) await waitUnlessWoken(waitMs);
       }
     } catch (error) {
       // The allowance could not be had (its store is away): the queue takes them, or the reconciler.
@@ -247,7 +284,7 @@ export function createJobRuntime(deps: JobRuntimeDeps) {
    * fails as a whole, Postgres still holds the rows and the reconciler offers them again.
    */
   function sendNow(granted: QueuedNotices) {
-    const count = granted.urgent.length + granted.routine.length;
+    const count = queuedCount(granted);
     sendingCount += count;
     const sent = deliverNoticesNow(db, unitOfWork, deps.chat, clock, granted, deliveryOptions)
       .then(async ({ outcomes, leftToQueue }) => {
@@ -360,6 +397,34 @@ export function createJobRuntime(deps: JobRuntimeDeps) {
     }
   }
 
+  /**
+   * Takes the allowance for one message of a delivery job, waiting for it unless its platform holds
+   * sends back longer than HOLD_SLOT_MAX_MS: then returns how long, for the job to wait in the queue.
+   */
+  async function takeOrHoldBack(platform: Platform, urgent: boolean): Promise<number> {
+    for (;;) {
+      const grant = await allowance.tryTake(platform, { urgent: urgent ? 1 : 0, routine: urgent ? 0 : 1 });
+      if (grant.urgent + grant.routine > 0) return 0;
+      if (grant.waitMs > HOLD_SLOT_MAX_MS) return grant.waitMs;
+      await new Promise((resolve) => setTimeout(resolve, Math.max(1, grant.waitMs)));
+    }
+  }
+
+  /** Puts the job back in the queue for `ms`, as a delay that is not a failed attempt. */
+  async function waitInQueue(job: Job, token: string | undefined, ms: number): Promise<never> {
+    await job.moveToDelayed(Date.now() + ms, token);
+    throw new DelayedError();
+  }
+
+  /** The platform of a job queued by an earlier version, which did not record it. */
+  async function platformOf(outboxId: number): Promise<Platform | undefined> {
+    const [row] = await db
+      .select({ recipient: outbox.recipient })
+      .from(outbox)
+      .where(eq(outbox.id, outboxId));
+    return row?.recipient.platform;
+  }
+
   function startWorkers() {
     sendsNow = true;
     if (doorbells.size > 0) dueSignals = listenForDueTimers(db.$client.options, doorbells, logger);
@@ -372,9 +437,13 @@ export function createJobRuntime(deps: JobRuntimeDeps) {
     );
     const delivery = backend.worker(
       DELIVERY_QUEUE,
-      async (job) => {
-        const { outboxId } = job.data as DeliveryJob;
+      async (job, token) => {
+        const { outboxId, urgent = false } = job.data as DeliveryJob;
+        const platform = (job.data as DeliveryJob).platform ?? (await platformOf(outboxId));
+        if (!platform) return 'not_pending';
         const lastAttempt = job.attemptsMade + 1 >= DELIVERY_ATTEMPTS;
+        const heldBackMs = await takeOrHoldBack(platform, urgent);
+        if (heldBackMs > 0) await waitInQueue(job, token, heldBackMs);
         try {
           const outcome = await deliverNotice(db, unitOfWork, deps.chat, clock, outboxId, {
             ...deliveryOptions,
@@ -384,16 +453,15 @@ export function createJobRuntime(deps: JobRuntimeDeps) {
           return outcome;
         } catch (error) {
           metrics.deliveries.inc({ outcome: 'retry' });
-          if (error instanceof DeliveryError && error.retryAfterMs !== undefined) {
-            // The platform asked every caller to wait: pause the whole queue, not just this job.
-            await delivery.rateLimit(error.retryAfterMs);
-            throw Worker.RateLimitError();
-          }
+          // The platform asked every caller to wait (its sends are paused as long): this job waits
+          // that long in the queue, without spending one of its attempts.
+          if (error instanceof DeliveryError && error.retryAfterMs !== undefined)
+            await waitInQueue(job, token, error.retryAfterMs);
           throw error;
         }
       },
-      // The allowance keeps the limit on messages; the queue's own limiter, at the same rate, keeps
-      // waiting jobs from all taking a slot to wait in, and makes the manual pause above work.
+      // The allowance keeps the limits on messages; the queue's own limiter, at the limit on all of
+      // them, keeps waiting jobs from all taking a slot to wait in.
       {
         concurrency: 20,
         limiter: {
@@ -444,7 +512,7 @@ export function createJobRuntime(deps: JobRuntimeDeps) {
     }
     for (let after = 0; ; ) {
       const rows = await db
-        .select({ id: outbox.id, urgent: outbox.urgent })
+        .select({ id: outbox.id, urgent: outbox.urgent, recipient: outbox.recipient })
         .from(outbox)
         .where(
           sql`${outbox.sentAt} IS NULL AND ${outbox.failedAt} IS NULL AND ${outbox.createdAt} <= ${queuedBefore}
@@ -454,7 +522,9 @@ export function createJobRuntime(deps: JobRuntimeDeps) {
         .limit(RECONCILE_BATCH);
       if (rows.length === 0) break;
       await deliveryQueue.addBulk(
-        rows.map((row) => deliveryJob({ outboxId: row.id, delayMs: 0, urgent: row.urgent })),
+        rows.map((row) =>
+          deliveryJob({ outboxId: row.id, platform: row.recipient.platform, delayMs: 0, urgent: row.urgent }),
+        ),
       );
       offeredDeliveries += rows.length;
       after = rows[rows.length - 1]?.id ?? after;

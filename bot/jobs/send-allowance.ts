@@ -1,25 +1,26 @@
 import type { Redis } from 'ioredis';
-import type { SendAllowance, SendGrant, SendsWanted } from '../../workflows/core/ports';
+import type { Platform, SendAllowance } from '../../workflows/core/ports';
 
 /**
- * The limit: at most `perWindow` sends in any `windowMs`. While requests for a decision are about
- * (one was asked for within the last window), sends that only inform count against
+ * One limit: at most `perWindow` sends in any window. While requests for a decision are about (one
+ * was asked for within the last window), sends that only inform count against
  * `perWindow - reservedForUrgent` of it, so that room is left for the next request committed while
  * they saturate the limit: it goes at once instead of waiting for a send of a second ago to age out
  * of the window. With no request about, informing sends (a burst of reminders) have all of it.
  */
-export type SendLimit = { perWindow: number; windowMs: number; reservedForUrgent: number };
+export type WindowLimit = { perWindow: number; reservedForUrgent: number };
+
+/** A send counts against the limit on every send and against its platform's, over the same window. */
+export type SendLimit = { windowMs: number; total: WindowLimit; platforms: Record<Platform, WindowLimit> };
 
 /** The waiting `take` by trying until a grant comes, sleeping as long as each refusal says. */
-function allowanceFrom(
-  tryTake: (wanted: SendsWanted) => Promise<SendGrant>,
-  pause: (ms: number) => Promise<void>,
-): SendAllowance {
+function allowanceFrom(tryTake: SendAllowance['tryTake'], pause: SendAllowance['pause']): SendAllowance {
   return {
-    take: async (wanted, kind = { urgent: false }) => {
+    take: async (platform, wanted, kind = { urgent: false }) => {
       const count = Math.max(1, wanted);
       for (;;) {
         const grant = await tryTake(
+          platform,
           kind.urgent ? { urgent: count, routine: 0 } : { urgent: 0, routine: count },
         );
         const granted = grant.urgent + grant.routine;
@@ -33,56 +34,79 @@ function allowanceFrom(
 }
 
 // A sliding window on Redis's own clock (so processes on machines whose clocks differ share it): a
-// sorted set holds one entry per send of the last window, scored by when it was granted. However
-// the sends fall, no window of that length ever holds more than the limit, and what a slow spell
-// left unused (a cold start, a pause) can be spent as soon as it is needed, not lost at a boundary.
-// A partial grant (some of what was asked) lets a batch send what it may and wait for the rest.
-// A refusal says when the entry whose ageing out makes room for the first kind asked for does.
+// sorted set per limit holds one entry per send of the last window, scored by when it was granted.
+// However the sends fall, no window of that length ever holds more than the limit, and what a slow
+// spell left unused (a cold start, a pause) can be spent as soon as it is needed, not lost at a
+// boundary. A partial grant (some of what was asked) lets a batch send what it may and wait for the
+// rest. A refusal says when enough sends age out of the limits that refuse the first kind asked for.
+// KEYS[1] is the limit on every send (it also holds whether requests are about, and the sequence of
+// entries); KEYS[2] the asking platform's, whose pause (a 429) stops its sends alone.
 const TAKE_SCRIPT = `
-local paused = redis.call('PTTL', KEYS[1] .. ':paused')
+local paused = redis.call('PTTL', KEYS[2] .. ':paused')
 if paused > 0 then return {0, 0, paused} end
 local time = redis.call('TIME')
 local now = tonumber(time[1]) * 1000 + tonumber(time[2]) / 1000
 local urgentWanted = tonumber(ARGV[1])
 local routineWanted = tonumber(ARGV[2])
-local perWindow = tonumber(ARGV[3])
-local windowMs = tonumber(ARGV[4])
+local windowMs = tonumber(ARGV[3])
 local urgentKey = KEYS[1] .. ':urgent'
 if urgentWanted > 0 then redis.call('SET', urgentKey, '1', 'PX', windowMs) end
-local routineLimit = perWindow
-if redis.call('EXISTS', urgentKey) == 1 then routineLimit = perWindow - tonumber(ARGV[5]) end
-redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - windowMs)
-local used = redis.call('ZCARD', KEYS[1])
-local urgent = math.max(0, math.min(urgentWanted, perWindow - used))
-local routine = math.max(0, math.min(routineWanted, routineLimit - used - urgent))
+local urgentAbout = redis.call('EXISTS', urgentKey) == 1
+local limits = {}
+local urgent = urgentWanted
+for i = 1, 2 do
+  local perWindow = tonumber(ARGV[2 + 2 * i])
+  local routineLimit = perWindow
+  if urgentAbout then routineLimit = perWindow - tonumber(ARGV[3 + 2 * i]) end
+  redis.call('ZREMRANGEBYSCORE', KEYS[i], '-inf', now - windowMs)
+  local used = redis.call('ZCARD', KEYS[i])
+  limits[i] = {perWindow, routineLimit, used}
+  urgent = math.max(0, math.min(urgent, perWindow - used))
+end
+local routine = routineWanted
+for i = 1, 2 do
+  routine = math.max(0, math.min(routine, limits[i][2] - limits[i][3] - urgent))
+end
 local granted = urgent + routine
 if granted == 0 then
-  local room = urgentWanted > 0 and perWindow or routineLimit
-  local ageing = redis.call('ZRANGE', KEYS[1], used - room, used - room, 'WITHSCORES')
-  return {0, 0, math.max(1, math.ceil(tonumber(ageing[2]) + windowMs - now))}
+  local waitMs = 1
+  for i = 1, 2 do
+    local room = urgentWanted > 0 and limits[i][1] or limits[i][2]
+    local used = limits[i][3]
+    if used >= room then
+      local ageing = redis.call('ZRANGE', KEYS[i], used - room, used - room, 'WITHSCORES')
+      waitMs = math.max(waitMs, math.ceil(tonumber(ageing[2]) + windowMs - now))
+    end
+  end
+  return {0, 0, waitMs}
 end
 local last = redis.call('INCRBY', KEYS[1] .. ':seq', granted)
-for from = last - granted + 1, last, 500 do
-  local entries = {}
-  for id = from, math.min(last, from + 499) do
-    entries[#entries + 1] = now
-    entries[#entries + 1] = id
+for i = 1, 2 do
+  for from = last - granted + 1, last, 500 do
+    local entries = {}
+    for id = from, math.min(last, from + 499) do
+      entries[#entries + 1] = now
+      entries[#entries + 1] = id
+    end
+    redis.call('ZADD', KEYS[i], unpack(entries))
   end
-  redis.call('ZADD', KEYS[1], unpack(entries))
+  redis.call('PEXPIRE', KEYS[i], windowMs * 2)
 end
-redis.call('PEXPIRE', KEYS[1], windowMs * 2)
 redis.call('PEXPIRE', KEYS[1] .. ':seq', windowMs * 2)
 return {urgent, routine, 0}
 `;
 
 type WithTake = Redis & {
   accordTakeAllowance: (
-    key: string,
+    totalKey: string,
+    platformKey: string,
     urgentWanted: number,
     routineWanted: number,
-    perWindow: number,
     windowMs: number,
-    reservedForUrgent: number,
+    totalPerWindow: number,
+    totalReserved: number,
+    platformPerWindow: number,
+    platformReserved: number,
   ) => Promise<[number, number, number]>;
 };
 
@@ -107,69 +131,100 @@ async function connected(redis: Redis) {
   });
 }
 
-/** Shared by every process using the same Redis and key. */
+/**
+ * Shared by every process using the same Redis and key. The keys share a hash tag, so that one
+ * script may use them all on a Redis Cluster.
+ */
 export function redisSendAllowance(redis: Redis, key: string, limit: SendLimit): SendAllowance {
   // A defined command runs by the script's hash (EVALSHA), not by sending the script every time.
-  redis.defineCommand('accordTakeAllowance', { numberOfKeys: 1, lua: TAKE_SCRIPT });
+  redis.defineCommand('accordTakeAllowance', { numberOfKeys: 2, lua: TAKE_SCRIPT });
   const withTake = redis as WithTake;
+  const base = key.includes('{') ? key : `{${key}}`;
+  const platformKey = (platform: Platform) => `${base}:${platform}`;
   return allowanceFrom(
-    async (wanted) => {
+    async (platform, wanted) => {
       await connected(redis);
+      const own = limit.platforms[platform];
       const [urgent, routine, waitMs] = await withTake.accordTakeAllowance(
-        key,
+        base,
+        platformKey(platform),
         wanted.urgent,
         wanted.routine,
-        limit.perWindow,
         limit.windowMs,
-        limit.reservedForUrgent,
+        limit.total.perWindow,
+        limit.total.reservedForUrgent,
+        own.perWindow,
+        own.reservedForUrgent,
       );
       return { urgent, routine, waitMs };
     },
-    async (ms) => {
-      await redis.set(`${key}:paused`, '1', 'PX', Math.max(1, Math.round(ms)));
+    async (platform, ms) => {
+      await redis.set(`${platformKey(platform)}:paused`, '1', 'PX', Math.max(1, Math.round(ms)));
     },
   );
 }
 
-/**
- * Kept in this process only: the Postgres job store serves the single-process default, where this
- * is the whole limit. Several processes on it each keep their own. The same sliding window as on
- * Redis, as a list of grants in the order they were made.
- */
-export function localSendAllowance(limit: SendLimit): SendAllowance {
+/** The sends one limit granted within the last window, in the order they were granted. */
+function slidingWindow(limit: WindowLimit, windowMs: number) {
   const grants: { at: number; count: number }[] = [];
   let used = 0;
-  let pausedUntil = 0;
-  let urgentAskedAt = Number.NEGATIVE_INFINITY;
-  /** When the send that is `room`th from the newest ages out of the window. */
-  const ageingOut = (room: number, now: number) => {
-    let newer = used;
-    for (const grant of grants) {
-      newer -= grant.count;
-      if (newer < room) return grant.at + limit.windowMs - now;
-    }
-    return 1;
-  };
-  return allowanceFrom(
-    async (wanted) => {
-      const now = Date.now();
-      if (pausedUntil > now) return { urgent: 0, routine: 0, waitMs: pausedUntil - now };
-      while (grants[0] && grants[0].at <= now - limit.windowMs) used -= grants.shift()?.count ?? 0;
-      if (wanted.urgent > 0) urgentAskedAt = now;
-      const routineLimit =
-        urgentAskedAt > now - limit.windowMs ? limit.perWindow - limit.reservedForUrgent : limit.perWindow;
-      const urgent = Math.max(0, Math.min(wanted.urgent, limit.perWindow - used));
-      const routine = Math.max(0, Math.min(wanted.routine, routineLimit - used - urgent));
-      if (urgent + routine === 0) {
-        const room = wanted.urgent > 0 ? limit.perWindow : routineLimit;
-        return { urgent, routine, waitMs: Math.max(1, ageingOut(room, now)) };
+  return {
+    /** What it allows of each kind now, urgent first; `urgentAbout` keeps the room for requests. */
+    room(now: number, urgentAbout: boolean) {
+      while (grants[0] && grants[0].at <= now - windowMs) used -= grants.shift()?.count ?? 0;
+      const routineLimit = urgentAbout ? limit.perWindow - limit.reservedForUrgent : limit.perWindow;
+      return { urgent: limit.perWindow - used, routine: routineLimit - used };
+    },
+    grant(at: number, count: number) {
+      grants.push({ at, count });
+      used += count;
+    },
+    /** How long until enough sends age out for this limit to allow one of the kind (none: 0). */
+    waitFor(now: number, urgentAbout: boolean, urgent: boolean) {
+      const room = urgent || !urgentAbout ? limit.perWindow : limit.perWindow - limit.reservedForUrgent;
+      if (used < room) return 0;
+      let newer = used;
+      for (const grant of grants) {
+        newer -= grant.count;
+        if (newer < room) return grant.at + windowMs - now;
       }
-      grants.push({ at: now, count: urgent + routine });
-      used += urgent + routine;
+      return 1;
+    },
+  };
+}
+
+/**
+ * Kept in this process only: the Postgres job store serves the single-process default, where this
+ * is the whole limit. Several processes on it each keep their own. The same sliding windows as on
+ * Redis.
+ */
+export function localSendAllowance(limit: SendLimit): SendAllowance {
+  const total = slidingWindow(limit.total, limit.windowMs);
+  const platforms = {
+    slack: slidingWindow(limit.platforms.slack, limit.windowMs),
+    teams: slidingWindow(limit.platforms.teams, limit.windowMs),
+  };
+  const pausedUntil = { slack: 0, teams: 0 };
+  let urgentAskedAt = Number.NEGATIVE_INFINITY;
+  return allowanceFrom(
+    async (platform, wanted) => {
+      const now = Date.now();
+      if (pausedUntil[platform] > now) return { urgent: 0, routine: 0, waitMs: pausedUntil[platform] - now };
+      if (wanted.urgent > 0) urgentAskedAt = now;
+      const urgentAbout = urgentAskedAt > now - limit.windowMs;
+      const windows = [total, platforms[platform]];
+      const rooms = windows.map((window) => window.room(now, urgentAbout));
+      const urgent = Math.max(0, Math.min(wanted.urgent, ...rooms.map((room) => room.urgent)));
+      const routine = Math.max(0, Math.min(wanted.routine, ...rooms.map((room) => room.routine - urgent)));
+      if (urgent + routine === 0) {
+        const waits = windows.map((window) => window.waitFor(now, urgentAbout, wanted.urgent > 0));
+        return { urgent, routine, waitMs: Math.max(1, ...waits) };
+      }
+      for (const window of windows) window.grant(now, urgent + routine);
       return { urgent, routine, waitMs: 0 };
     },
-    async (ms) => {
-      pausedUntil = Math.max(pausedUntil, Date.now() + ms);
+    async (platform, ms) => {
+      pausedUntil[platform] = Math.max(pausedUntil[platform], Date.now() + ms);
     },
   );
 }

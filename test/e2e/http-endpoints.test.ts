@@ -1,6 +1,7 @@
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Accord } from '../../bot/app';
+import { deliveryJobId } from '../../bot/jobs/job-ids';
 import { auditEvents } from '../../db/schema/audit';
 import { outbox } from '../../db/schema/jobs';
 import { teamsConversations } from '../../db/schema/teams';
@@ -93,6 +94,14 @@ describe('the HTTP endpoints of a running bot', () => {
   });
 
   describe('delivery through the outbox', () => {
+    /** The stored conversation reference under `key`, if any. */
+    const connectorReference = async (key: string) => {
+      const [row] = await database.db
+        .select()
+        .from(teamsConversations)
+        .where(eq(teamsConversations.key, key));
+      return row;
+    };
     /** Outbox row `id`, once it is marked sent (or failed for good). */
     const outboxRowOnce = (id: number, mark: 'sentAt' | 'failedAt') =>
       waitFor(
@@ -182,13 +191,7 @@ describe('the HTTP endpoints of a running bot', () => {
         accord.url,
         teamsActivity(connector.serviceUrl, { text: 'hi', aadObjectId: 'aad-frank' }),
       );
-      await waitFor(async () => {
-        const [row] = await database.db
-          .select()
-          .from(teamsConversations)
-          .where(eq(teamsConversations.key, 'aad:aad-frank'));
-        return row;
-      });
+      await waitFor(() => connectorReference('aad:aad-frank'));
       const before = connector.sent().length;
       await accord.runtime.unitOfWork((work) =>
         work.queueNotice(
@@ -232,6 +235,109 @@ describe('the HTTP endpoints of a running bot', () => {
         .from(teamsConversations)
         .where(eq(teamsConversations.key, 'aad:aad-newcomer'));
       expect(stored).toBeDefined();
+    });
+
+    it("holds back Teams messages for a Teams 429's Retry-After, and Slack's not at all", async () => {
+      const titled = (title: string) =>
+        connector.calls.filter((call) => JSON.stringify(call.activity).includes(title));
+      await postActivity(
+        accord.url,
+        teamsActivity(connector.serviceUrl, { text: 'hi', aadObjectId: 'aad-gina' }),
+      );
+      await waitFor(() => connectorReference('aad:aad-gina'), { what: "Gina's conversation reference" });
+      const slackSent = await accord.runtime.unitOfWork((work) =>
+        work.queueNotice({ platform: 'slack', channel: 'C0MIXED' }, { title: 'Slack before' }),
+      );
+      const teamsSent = await accord.runtime.unitOfWork((work) =>
+        work.queueNotice({ platform: 'teams', aadObjectId: 'aad-gina' }, { title: 'Teams before' }),
+      );
+      await outboxRowOnce(slackSent, 'sentAt');
+      await outboxRowOnce(teamsSent, 'sentAt');
+
+      connector.script({ status: 429, headers: { 'retry-after': '2' } });
+      const throttled = await accord.runtime.unitOfWork((work) =>
+        work.queueNotice({ platform: 'teams', aadObjectId: 'aad-gina' }, { title: 'Throttled first' }),
+      );
+      const [refused] = await waitFor(
+        () => (titled('Throttled first').length > 0 ? titled('Throttled first') : undefined),
+        {
+          what: 'the send Teams answers with 429',
+        },
+      );
+      const pauseEnds = (refused?.at ?? 0) + 2000;
+      // While Teams is paused: new messages and updates on both platforms (updates go by the queue).
+      const queuedAt = Date.now();
+      await accord.runtime.unitOfWork(async (work) => {
+        await work.queueNotice({ platform: 'teams', aadObjectId: 'aad-gina' }, { title: 'Teams during' });
+        await work.queueNotice(
+          { platform: 'teams', aadObjectId: 'aad-gina' },
+          { title: 'Teams edited' },
+          {
+            updateOf: teamsSent,
+          },
+        );
+        await work.queueNotice({ platform: 'slack', channel: 'C0MIXED' }, { title: 'Slack during' });
+        await work.queueNotice(
+          { platform: 'slack', channel: 'C0MIXED' },
+          { title: 'Slack edited' },
+          {
+            updateOf: slackSent,
+          },
+        );
+      });
+
+      const slackCall = (method: string, title: string) =>
+        slack.callsTo(method).find((call) => JSON.stringify(call.body).includes(title));
+      const [during, edited] = await waitFor(
+        () => {
+          const both = [
+            slackCall('chat.postMessage', 'Slack during'),
+            slackCall('chat.update', 'Slack edited'),
+          ];
+          return both.every(Boolean) ? both : undefined;
+        },
+        { what: "Slack's messages during the Teams pause" },
+      );
+      expect((during?.at ?? 0) - queuedAt).toBeLessThan(1000);
+      expect((edited?.at ?? 0) - queuedAt).toBeLessThan(1000);
+
+      // Teams: nothing before the pause ends, then each message once.
+      const teams = await waitFor(
+        () => {
+          const all = ['Throttled first', 'Teams during', 'Teams edited'].map((title) => titled(title));
+          return all[0]?.length === 2 && all[1]?.length === 1 && all[2]?.length === 1
+            ? all.flat()
+            : undefined;
+        },
+        { what: "Teams' messages after the pause", timeoutMs: 10_000 },
+      );
+      for (const call of teams.filter((each) => each !== refused))
+        expect(call.at).toBeGreaterThanOrEqual(pauseEnds - 50);
+      expect(teams.find((call) => call.method === 'PUT')?.activity.type).toBe('message');
+      const row = await outboxRowOnce(throttled, 'sentAt');
+      expect(row).toMatchObject({ attempts: 2, failedAt: null });
+      expect(row.lastError).toContain('rate limited');
+    });
+
+    it('sends a message whose delivery job an earlier version queued, which did not name the platform', async () => {
+      await postActivity(
+        accord.url,
+        teamsActivity(connector.serviceUrl, { text: 'hi', aadObjectId: 'aad-ida' }),
+      );
+      await waitFor(() => connectorReference('aad:aad-ida'), { what: "Ida's conversation reference" });
+      const [row] = await database.db
+        .insert(outbox)
+        .values({
+          recipient: { platform: 'teams', aadObjectId: 'aad-ida' },
+          notice: { title: 'Queued long ago' },
+        })
+        .returning({ id: outbox.id });
+      const id = row?.id ?? 0;
+      await accord.runtime.deliveryQueue.add('deliver', { outboxId: id }, { jobId: deliveryJobId(id) });
+      await outboxRowOnce(id, 'sentAt');
+      expect(
+        connector.sent().filter((call) => JSON.stringify(call.activity).includes('Queued long ago')),
+      ).toHaveLength(1);
     });
 
     it('retries a Teams 503 with backoff and delivers once', async () => {

@@ -20,7 +20,7 @@ describe('notices written as the unit of work ends', () => {
     await database?.drop();
   });
 
-  it('remembers each request with its own message and hands them to sending urgent first', async () => {
+  it('remembers each request with its own message and hands them to sending urgent first, by platform', async () => {
     const committed: QueuedNotices[] = [];
     const unitOfWork = createUnitOfWork(database.db, {
       timersScheduled: async () => {},
@@ -49,6 +49,11 @@ describe('notices written as the unit of work ends', () => {
           },
         );
       });
+      work.queueNoticeAtEnd(
+        { platform: 'teams', aadObjectId: 'aad-fay' },
+        { title: 'For Fay' },
+        { urgent: true },
+      );
     });
 
     const remembered = await database.db
@@ -70,8 +75,15 @@ describe('notices written as the unit of work ends', () => {
         return recipient && 'channel' in recipient ? recipient.channel : undefined;
       });
     };
-    expect(await channelOf(committed[0]?.urgent ?? [])).toEqual(['U0ANN', 'U0CAT', 'U0EVE']);
-    expect(await channelOf(committed[0]?.routine ?? [])).toEqual(['U0BEN', 'U0DAN']);
+    expect(await channelOf(committed[0]?.slack.urgent ?? [])).toEqual(['U0ANN', 'U0CAT', 'U0EVE']);
+    expect(await channelOf(committed[0]?.slack.routine ?? [])).toEqual(['U0BEN', 'U0DAN']);
+    // Each platform's messages apart, for its own send limit.
+    const [fay] = await database.db
+      .select()
+      .from(outbox)
+      .where(eq(outbox.id, committed[0]?.teams.urgent[0] ?? 0));
+    expect(fay?.recipient).toEqual({ platform: 'teams', aadObjectId: 'aad-fay' });
+    expect(committed[0]?.teams.routine).toEqual([]);
   });
 
   it('writes nothing when the unit of work fails', async () => {

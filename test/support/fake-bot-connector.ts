@@ -1,6 +1,8 @@
 import { readBody, startLoopbackServer } from './http';
 
 export type ConnectorCall = {
+  /** When it arrived (ms since the epoch). */
+  at: number;
   method: string;
   path: string;
   conversationId: string;
@@ -21,7 +23,7 @@ export async function startFakeBotConnector() {
     const raw = await readBody(req);
     const activity = raw ? (JSON.parse(raw) as Record<string, unknown>) : {};
     const conversationId = decodeURIComponent(path.match(/^\/v3\/conversations\/([^/]+)/)?.[1] ?? '');
-    calls.push({ method: req.method ?? '', path, conversationId, activity });
+    calls.push({ at: Date.now(), method: req.method ?? '', path, conversationId, activity });
     const next = scripted.shift();
     if (next) {
       res.writeHead(next.status, { 'content-type': 'application/json', ...next.headers });

@@ -49,6 +49,7 @@ export function startRuntime(
     clock?: Clock;
     warmUps?: JobRuntimeDeps['warmUps'];
     deliveriesPerSecond?: number;
+    teamsDeliveriesPerSecond?: number;
   } = {},
 ) {
   return createJobRuntime({
@@ -65,6 +66,7 @@ export function startRuntime(
     },
     timerHandlers: new Map(Object.entries(options.handlers ?? {})),
     deliveriesPerSecond: options.deliveriesPerSecond ?? 200,
+    teamsDeliveriesPerSecond: options.teamsDeliveriesPerSecond ?? 50,
     warmUps: options.warmUps,
     logger: createLogger('silent'),
     metrics: createMetrics(),

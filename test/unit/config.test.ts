@@ -22,6 +22,7 @@ describe('configuration from the environment', () => {
       logLevel: 'info',
       role: 'all',
       deliveryRateLimit: 200,
+      teamsDeliveryRateLimit: 50,
       slack: undefined,
     });
     expect(config.teams).toMatchObject({
@@ -55,6 +56,7 @@ describe('configuration from the environment', () => {
       ROLE: 'both',
       LOG_LEVEL: 'loud',
       DELIVERY_RATE_LIMIT: '5',
+      TEAMS_DELIVERY_RATE_LIMIT: 'fifty',
       TEAMS_ALLOW_UNAUTHENTICATED: 'yes',
       SLACK_SIGNING_SECRET: 'only-the-secret',
       MICROSOFT_APP_ID: 'app',
@@ -67,6 +69,7 @@ describe('configuration from the environment', () => {
       'LOG_LEVEL: must be one of fatal, error, warn, info, debug, trace, silent',
       'ROLE: must be all, web or worker',
       'DELIVERY_RATE_LIMIT: must be at least 10 messages per second',
+      'TEAMS_DELIVERY_RATE_LIMIT: must be a number of messages per second',
       'SLACK_SIGNING_SECRET and SLACK_BOT_TOKEN: set both to enable Slack (from your Slack app settings), or neither',
       'MICROSOFT_APP_PASSWORD: required with MICROSOFT_APP_ID (the bot registration client secret)',
     ]);

@@ -4,8 +4,8 @@ import { auditEvents } from '../../db/schema/audit';
 import { outbox, type Recipient } from '../../db/schema/jobs';
 import type { Clock } from './clock';
 import type { Notice } from './notice';
-import { type ChatPort, DeliveryError, type SendAllowance } from './ports';
-import type { QueuedNotices, UnitOfWork, Work } from './unit-of-work';
+import { type ChatPort, DeliveryError, type Platform, type SendAllowance } from './ports';
+import { PLATFORMS, type QueuedNotices, type UnitOfWork, type Work } from './unit-of-work';
 
 export type DeliveryOutcome = 'sent' | 'updated' | 'superseded' | 'not_pending' | 'failed';
 
@@ -24,10 +24,11 @@ export type DeliveryFailureHandler = (failure: DeliveryFailure, work: Work) => P
 const CLAIM_LEASE_MS = 60_000;
 
 /**
- * Sends one outbox row, or replaces the message an earlier row posted. A worker first claims the row
- * in one statement (a lease: two workers handed the same row cannot both send it, and a worker that
- * died mid-send leaves it to be taken again once the lease runs out), calls the platform holding no
- * transaction and no connection, then marks it sent. A retryable failure is counted and rethrown for
+ * Sends one outbox row, or replaces the message an earlier row posted, the caller holding the send
+ * allowance for it (on the row's platform). A worker first claims the row in one statement (a lease:
+ * two workers handed the same row cannot both send it, and a worker that died mid-send leaves it to
+ * be taken again once the lease runs out), calls the platform holding no transaction and no
+ * connection, then marks it sent. A retryable failure is counted and rethrown for
  * the queue to retry with backoff; a permanent one (or a retryable one on the last attempt) is
  * recorded on the row and on its topic's timeline, and the topic's failure handler runs.
  */
@@ -43,7 +44,6 @@ export async function deliverNotice(
   if (!row) return 'not_pending';
   try {
     if (row.updateOf === null) {
-      await options.allowance?.take(1, { urgent: row.urgent });
       const { messageId } = await sendNew(chat, options, row);
       await markSent(db, clock, [{ id: row.id, messageId }]);
       return 'sent';
@@ -64,9 +64,8 @@ export async function deliverNotice(
     if (!original.sentAt || !original.platformMessageId) {
       throw new DeliveryError('the message to update has not been sent yet', false);
     }
-    await options.allowance?.take(1);
     await chat.update(original.recipient, original.platformMessageId, row.notice as Notice).catch((error) => {
-      throw pausingOn(options, error);
+      throw pausingOn(options, original.recipient.platform, error);
     });
     await markSent(db, clock, [{ id: row.id, messageId: original.platformMessageId }]);
     return 'updated';
@@ -82,22 +81,32 @@ export async function deliverNotice(
 }
 
 export type DeliveryOptions = {
-  /** The send limit shared with every other sender; none in a test that sends alone. */
+  /**
+   * The send limit shared with every other sender, paused when a platform asks callers to wait; the
+   * caller has taken its share before it asks for a send. None in a test that sends alone.
+   */
   allowance?: SendAllowance;
   failureHandlers?: ReadonlyMap<string, DeliveryFailureHandler>;
 };
 
 /**
  * What sending a batch right away left to the queue: a retry later, after `delayMs`; `urgent` for a
- * request for a decision, which the queue takes first.
+ * request for a decision, which the queue takes first; the platform, whose limit it waits for.
  */
-export type LeftToQueue = { outboxId: number; delayMs: number; urgent: boolean };
+export type LeftToQueue = { outboxId: number; platform: Platform; delayMs: number; urgent: boolean };
 
-/** Committed messages as the queue takes them: at once, the requests for a decision marked. */
-export const toQueue = (notices: QueuedNotices): LeftToQueue[] => [
-  ...notices.urgent.map((outboxId) => ({ outboxId, delayMs: 0, urgent: true })),
-  ...notices.routine.map((outboxId) => ({ outboxId, delayMs: 0, urgent: false })),
-];
+/** Committed messages as the queue takes them: at once, the requests for a decision first. */
+export const toQueue = (notices: QueuedNotices): LeftToQueue[] =>
+  (['urgent', 'routine'] as const).flatMap((kind) =>
+    PLATFORMS.flatMap((platform) =>
+      notices[platform][kind].map((outboxId) => ({
+        outboxId,
+        platform,
+        delayMs: 0,
+        urgent: kind === 'urgent',
+      })),
+    ),
+  );
 
 /**
  * Sends new messages queued together (the DMs of a batch of reminders, of a routed escalation) as
@@ -147,6 +156,7 @@ export async function deliverNoticesNow(
       await release(db, row.id, failure);
       leftToQueue.push({
         outboxId: row.id,
+        platform: row.recipient.platform,
         delayMs: failure.retryAfterMs ?? RETRY_AFTER_MS,
         urgent: row.urgent,
       });
@@ -192,14 +202,17 @@ async function sendNew(chat: ChatPort, options: DeliveryOptions, row: OutboxRow)
   try {
     return await chat.send(row.recipient, row.notice as Notice);
   } catch (error) {
-    throw pausingOn(options, error);
+    throw pausingOn(options, row.recipient.platform, error);
   }
 }
 
-/** A platform that asks callers to wait (Slack's 429 Retry-After) gets every sender to wait. */
-function pausingOn(options: DeliveryOptions, error: unknown): unknown {
+/**
+ * A platform that asks callers to wait (a 429 with Retry-After) gets every sender to wait before
+ * sending there again; the other platform's messages go on.
+ */
+function pausingOn(options: DeliveryOptions, platform: Platform, error: unknown): unknown {
   if (error instanceof DeliveryError && error.retryAfterMs !== undefined)
-    void options.allowance?.pause(error.retryAfterMs).catch(() => {});
+    void options.allowance?.pause(platform, error.retryAfterMs).catch(() => {});
   return error;
 }
 

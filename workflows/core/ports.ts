@@ -24,15 +24,20 @@ export type SendsWanted = { urgent: number; routine: number };
 /** What one try grants of each kind, or, when nothing, how long until it could. */
 export type SendGrant = SendsWanted & { waitMs: number };
 
+/** The chat platforms, each with limits of its own. */
+export type Platform = Recipient['platform'];
+
 /**
  * The messages a second every sender shares (every worker process on the same job store), kept
- * over short windows, so sending in batches and sending one by one count alike.
+ * over short windows, so sending in batches and sending one by one count alike. There is one limit
+ * on all messages and one on each platform's: a platform that asks callers to wait (a 429) holds
+ * back only its own messages.
  */
 export type SendAllowance = {
   /** Waits until at least one send of the kind is allowed; returns how many of `wanted` are (1 to `wanted`). */
-  take: (wanted: number, kind?: { urgent: boolean }) => Promise<number>;
+  take: (platform: Platform, wanted: number, kind?: { urgent: boolean }) => Promise<number>;
   /** One try, without waiting: urgent sends first, and they may use the room kept for them. */
-  tryTake: (wanted: SendsWanted) => Promise<SendGrant>;
-  /** The platform asked every caller to wait: nobody is allowed anything for `ms`. */
-  pause: (ms: number) => Promise<void>;
+  tryTake: (platform: Platform, wanted: SendsWanted) => Promise<SendGrant>;
+  /** The platform asked every caller to wait: nobody is allowed anything on it for `ms`. */
+  pause: (platform: Platform, ms: number) => Promise<void>;
 };

@@ -5,12 +5,29 @@ import { insertRows } from '../../db/insert-rows';
 import { auditEvents } from '../../db/schema/audit';
 import { outbox, type Recipient, timers } from '../../db/schema/jobs';
 import type { Notice } from './notice';
+import type { Platform } from './ports';
 
 export type ScheduledTimer = { id: string; dueAt: Date };
 export type AuditEvent = typeof auditEvents.$inferInsert;
 
-/** Outbox rows a commit wrote: those asking someone to act, and those that only inform. */
-export type QueuedNotices = { urgent: number[]; routine: number[] };
+/** Outbox rows to send on one platform: those asking someone to act, and those that only inform. */
+export type ByUrgency = { urgent: number[]; routine: number[] };
+
+/** Outbox rows a commit wrote, by the platform they go to (each has a send limit of its own). */
+export type QueuedNotices = Record<Platform, ByUrgency>;
+
+export const PLATFORMS: readonly Platform[] = ['slack', 'teams'];
+
+export const noQueuedNotices = (): QueuedNotices => ({
+  slack: { urgent: [], routine: [] },
+  teams: { urgent: [], routine: [] },
+});
+
+export const queuedCount = (notices: QueuedNotices) =>
+  PLATFORMS.reduce(
+    (sum, platform) => sum + notices[platform].urgent.length + notices[platform].routine.length,
+    0,
+  );
 
 /** What happens after a commit: mirror the new rows to the queue. Losing this is safe (reconciler). */
 export type AfterCommit = {
@@ -103,9 +120,9 @@ export function createUnitOfWork(db: Database, afterCommit: AfterCommit): UnitOf
   const oneStatement: UnitOfWork['oneStatement'] = (run) => run(db);
   const unitOfWork = async <T>(work: (w: Work) => Promise<T>): Promise<T> => {
     const scheduled = new Map<string, ScheduledTimer>();
-    const queued: QueuedNotices = { urgent: [], routine: [] };
-    const queue = (outboxIds: number[], options: Pick<NoticeOptions, 'urgent'>) =>
-      queued[options.urgent ? 'urgent' : 'routine'].push(...outboxIds);
+    const queued = noQueuedNotices();
+    const queue: QueueOne = (recipient, outboxId, options) =>
+      queued[recipient.platform][options.urgent ? 'urgent' : 'routine'].push(outboxId);
     const memos = new Map<string, Promise<unknown>>();
     const atEnd: {
       writes: (() => Promise<void>)[];
@@ -189,7 +206,7 @@ export function createUnitOfWork(db: Database, afterCommit: AfterCommit): UnitOf
             })
             .returning({ id: outbox.id });
           if (!row) throw new Error('outbox insert returned no row');
-          queue([row.id], options);
+          queue(recipient, row.id, options);
           return row.id;
         },
         memo: <T>(key: string, load: () => Promise<T>) => {
@@ -220,7 +237,7 @@ export function createUnitOfWork(db: Database, afterCommit: AfterCommit): UnitOf
     });
     await Promise.allSettled([
       scheduled.size > 0 ? afterCommit.timersScheduled([...scheduled.values()]) : undefined,
-      queued.urgent.length + queued.routine.length > 0 ? afterCommit.noticesQueued(queued) : undefined,
+      queuedCount(queued) > 0 ? afterCommit.noticesQueued(queued) : undefined,
     ]);
     return result;
   };
@@ -228,6 +245,7 @@ export function createUnitOfWork(db: Database, afterCommit: AfterCommit): UnitOf
 }
 
 type NoticeAtEnd = { recipient: Recipient; notice: Notice; options: AtEndOptions };
+type QueueOne = (recipient: Recipient, outboxId: number, options: Pick<NoticeOptions, 'urgent'>) => void;
 
 /**
  * Outbox rows from one JSON array, each given its id from the sequence before it is written, so the
@@ -248,11 +266,7 @@ const insertNotices = preparedStatement<{ id: string }>(
     SELECT id FROM input ORDER BY ord`,
 );
 
-async function writeNoticesAtEnd(
-  tx: Transaction,
-  notices: NoticeAtEnd[],
-  queue: (outboxIds: number[], options: Pick<NoticeOptions, 'urgent'>) => void,
-) {
+async function writeNoticesAtEnd(tx: Transaction, notices: NoticeAtEnd[], queue: QueueOne) {
   const rows = await insertNotices(tx, {
     notices: JSON.stringify(
       notices.map(({ recipient, notice, options }) => ({
@@ -266,9 +280,9 @@ async function writeNoticesAtEnd(
   });
   if (rows.length !== notices.length) throw new Error('the outbox insert did not return a row per notice');
   const remembered = new Map<PgTable, Record<string, unknown>[]>();
-  notices.forEach(({ options }, i) => {
+  notices.forEach(({ recipient, options }, i) => {
     const outboxId = Number(rows[i]?.id);
-    queue([outboxId], options);
+    queue(recipient, outboxId, options);
     const { remember } = options;
     if (!remember) return;
     const into = remembered.get(remember.into) ?? [];
