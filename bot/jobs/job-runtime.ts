@@ -1,4 +1,4 @@
-import { DelayedError, type Job } from 'bullmq';
+import { type Job, Worker } from 'bullmq';
 import { eq, sql } from 'drizzle-orm';
 import type { Database, Transaction } from '../../db/client';
 import { outbox, timers } from '../../db/schema/jobs';
@@ -31,7 +31,14 @@ import type { AnyQueue, AnyWorker, JobBackend } from './job-backend';
 import { deliveryJobId, timerJobId } from './job-ids';
 
 export const TIMER_QUEUE = 'accord-timers';
-export const DELIVERY_QUEUE = 'accord-deliveries';
+/**
+ * A delivery queue per platform, each limited to its platform's rate: a backlog, or a pause asked
+ * by a 429, on one never holds up the other's jobs. Slack's keeps the name of the one queue before.
+ */
+export const DELIVERY_QUEUES: Readonly<Record<Platform, string>> = {
+  slack: 'accord-deliveries',
+  teams: 'accord-deliveries-teams',
+};
 const DELIVERY_ATTEMPTS = 8;
 /**
  * The queue's own limiter counts over tenths of a second, so its waiting jobs do not all wake at
@@ -56,12 +63,6 @@ const WAITING_TO_SEND_MAX = 5000;
  * about, informing messages (a burst of reminders) have the whole limit (send-allowance).
  */
 const RESERVED_FOR_URGENT = 0.1;
-/**
- * A delivery job whose platform holds sends back longer than this (it answered 429 and asked for a
- * pause) goes back to the queue until then, rather than keeping a worker's slot that the other
- * platform's messages could use. Under the limit alone, a job waits less than the window.
- */
-const HOLD_SLOT_MAX_MS = 1000;
 const RECONCILE_BATCH = 1000;
 /** Well beyond the pass interval, so every timer is offered on several passes before it is due. */
 const RECONCILE_HORIZON_MS = 15 * 60_000;
@@ -94,7 +95,10 @@ const SENTINEL_CHECK_MS = 2000;
 const ROUTINE_PRIORITY = 1;
 
 type TimerJob = { timerId: string };
-/** `platform` and `urgent` are absent from jobs queued by earlier versions. */
+/**
+ * `platform` and `urgent` are absent from jobs queued by earlier versions, which had one queue (now
+ * Slack's) for both platforms.
+ */
 type DeliveryJob = { outboxId: number; platform?: Platform; urgent?: boolean };
 
 export type JobRuntimeDeps = {
@@ -131,8 +135,11 @@ export type JobRuntime = ReturnType<typeof createJobRuntime>;
 export function createJobRuntime(deps: JobRuntimeDeps) {
   const { backend, db, clock, logger, metrics } = deps;
   const timerQueue = backend.queue(TIMER_QUEUE);
-  const deliveryQueue = backend.queue(DELIVERY_QUEUE);
-  for (const queue of [timerQueue, deliveryQueue]) {
+  const deliveryQueues = {
+    slack: backend.queue(DELIVERY_QUEUES.slack),
+    teams: backend.queue(DELIVERY_QUEUES.teams),
+  };
+  for (const queue of [timerQueue, ...Object.values(deliveryQueues)]) {
     queue.on('error', (error) => logger.warn({ queue: queue.name, err: error }, 'queue connection error'));
   }
   const workers: AnyWorker[] = [];
@@ -171,17 +178,18 @@ export function createJobRuntime(deps: JobRuntimeDeps) {
     },
   });
 
-  const perSecond = (limit: number) => ({
+  const perSecond = {
+    slack: deps.deliveriesPerSecond,
+    teams: Math.min(deps.teamsDeliveriesPerSecond, deps.deliveriesPerSecond),
+  };
+  const withRoomForUrgent = (limit: number) => ({
     perWindow: limit,
     reservedForUrgent: Math.floor(limit * RESERVED_FOR_URGENT),
   });
   const allowance = backend.sendAllowance('deliveries', {
     windowMs: 1000,
-    total: perSecond(deps.deliveriesPerSecond),
-    platforms: {
-      slack: perSecond(deps.deliveriesPerSecond),
-      teams: perSecond(Math.min(deps.teamsDeliveriesPerSecond, deps.deliveriesPerSecond)),
-    },
+    total: withRoomForUrgent(deps.deliveriesPerSecond),
+    platforms: { slack: withRoomForUrgent(perSecond.slack), teams: withRoomForUrgent(perSecond.teams) },
   });
   const deliveryOptions = { allowance, failureHandlers: deps.failureHandlers };
   /** Set once this process runs workers: it then sends what its own work queued itself. */
@@ -201,7 +209,18 @@ export function createJobRuntime(deps: JobRuntimeDeps) {
   let wakePump: (() => void) | undefined;
 
   const addTimerJobs = coalesced((jobs) => addAll(timerQueue, jobs, 'timers'));
-  const addDeliveryJobs = coalesced((jobs) => addAll(deliveryQueue, jobs, 'deliveries'));
+  const addDeliveryJobsTo = {
+    slack: coalesced((jobs) => addAll(deliveryQueues.slack, jobs, 'deliveries')),
+    teams: coalesced((jobs) => addAll(deliveryQueues.teams, jobs, 'deliveries')),
+  };
+  /** Each message's job to its platform's queue, added with others of the same turn. */
+  const addDeliveryJobs = (left: LeftToQueue[]) =>
+    Promise.all(
+      PLATFORMS.map((platform) => {
+        const jobs = left.filter((each) => each.platform === platform).map(deliveryJob);
+        return jobs.length > 0 ? addDeliveryJobsTo[platform](jobs) : undefined;
+      }),
+    );
   const afterCommit: AfterCommit = {
     timersScheduled: (scheduled) => addTimerJobs(scheduled.map(timerJob)),
     noticesQueued: async (queued) => {
@@ -219,7 +238,7 @@ export function createJobRuntime(deps: JobRuntimeDeps) {
         }
         if (wake) wakePump?.();
         void pump();
-      } else await addDeliveryJobs(toQueue(queued).map(deliveryJob));
+      } else await addDeliveryJobs(toQueue(queued));
     },
   };
 
@@ -306,7 +325,7 @@ export function createJobRuntime(deps: JobRuntimeDeps) {
   async function queueLeft(left: LeftToQueue[]) {
     if (left.length === 0) return;
     metrics.deliveries.inc({ outcome: 'retry' }, left.filter((each) => each.delayMs > 0).length);
-    await addAll(deliveryQueue, left.map(deliveryJob), 'deliveries');
+    await addDeliveryJobs(left);
   }
 
   function countDeliveries(outcomes: DeliveryOutcome[]) {
@@ -397,25 +416,6 @@ export function createJobRuntime(deps: JobRuntimeDeps) {
     }
   }
 
-  /**
-   * Takes the allowance for one message of a delivery job, waiting for it unless its platform holds
-   * sends back longer than HOLD_SLOT_MAX_MS: then returns how long, for the job to wait in the queue.
-   */
-  async function takeOrHoldBack(platform: Platform, urgent: boolean): Promise<number> {
-    for (;;) {
-      const grant = await allowance.tryTake(platform, { urgent: urgent ? 1 : 0, routine: urgent ? 0 : 1 });
-      if (grant.urgent + grant.routine > 0) return 0;
-      if (grant.waitMs > HOLD_SLOT_MAX_MS) return grant.waitMs;
-      await new Promise((resolve) => setTimeout(resolve, Math.max(1, grant.waitMs)));
-    }
-  }
-
-  /** Puts the job back in the queue for `ms`, as a delay that is not a failed attempt. */
-  async function waitInQueue(job: Job, token: string | undefined, ms: number): Promise<never> {
-    await job.moveToDelayed(Date.now() + ms, token);
-    throw new DelayedError();
-  }
-
   /** The platform of a job queued by an earlier version, which did not record it. */
   async function platformOf(outboxId: number): Promise<Platform | undefined> {
     const [row] = await db
@@ -435,42 +435,45 @@ export function createJobRuntime(deps: JobRuntimeDeps) {
         concurrency: TIMER_CONCURRENCY,
       }),
     );
-    const delivery = backend.worker(
-      DELIVERY_QUEUE,
-      async (job, token) => {
-        const { outboxId, urgent = false } = job.data as DeliveryJob;
-        const platform = (job.data as DeliveryJob).platform ?? (await platformOf(outboxId));
-        if (!platform) return 'not_pending';
-        const lastAttempt = job.attemptsMade + 1 >= DELIVERY_ATTEMPTS;
-        const heldBackMs = await takeOrHoldBack(platform, urgent);
-        if (heldBackMs > 0) await waitInQueue(job, token, heldBackMs);
-        try {
-          const outcome = await deliverNotice(db, unitOfWork, deps.chat, clock, outboxId, {
-            ...deliveryOptions,
-            lastAttempt,
-          });
-          countDeliveries([outcome]);
-          return outcome;
-        } catch (error) {
-          metrics.deliveries.inc({ outcome: 'retry' });
-          // The platform asked every caller to wait (its sends are paused as long): this job waits
-          // that long in the queue, without spending one of its attempts.
-          if (error instanceof DeliveryError && error.retryAfterMs !== undefined)
-            await waitInQueue(job, token, error.retryAfterMs);
-          throw error;
-        }
-      },
-      // The allowance keeps the limits on messages; the queue's own limiter, at the limit on all of
-      // them, keeps waiting jobs from all taking a slot to wait in.
-      {
-        concurrency: 20,
-        limiter: {
-          max: Math.max(1, Math.round((deps.deliveriesPerSecond * DELIVERY_LIMIT_WINDOW_MS) / 1000)),
-          duration: DELIVERY_LIMIT_WINDOW_MS,
+    for (const queuePlatform of PLATFORMS) {
+      const delivery = backend.worker(
+        DELIVERY_QUEUES[queuePlatform],
+        async (job) => {
+          const { outboxId, urgent = false, platform = await platformOf(outboxId) } = job.data as DeliveryJob;
+          if (!platform) return 'not_pending';
+          const lastAttempt = job.attemptsMade + 1 >= DELIVERY_ATTEMPTS;
+          try {
+            // Nothing is claimed before it may be sent.
+            await allowance.take(platform, 1, { urgent });
+            const outcome = await deliverNotice(db, unitOfWork, deps.chat, clock, outboxId, {
+              ...deliveryOptions,
+              lastAttempt,
+            });
+            countDeliveries([outcome]);
+            return outcome;
+          } catch (error) {
+            metrics.deliveries.inc({ outcome: 'retry' });
+            if (error instanceof DeliveryError && error.retryAfterMs !== undefined) {
+              // The platform asked every caller to wait: pause its whole queue, not just this job
+              // (its messages sent from a worker wait as long, by the allowance).
+              await delivery.rateLimit(error.retryAfterMs);
+              throw Worker.RateLimitError();
+            }
+            throw error;
+          }
         },
-      },
-    );
-    workers.push(delivery);
+        // The allowance keeps the limits on messages; the queue's own limiter, at its platform's
+        // limit, keeps waiting jobs from all taking a slot to wait in, and makes the pause above work.
+        {
+          concurrency: 20,
+          limiter: {
+            max: Math.max(1, Math.round((perSecond[queuePlatform] * DELIVERY_LIMIT_WINDOW_MS) / 1000)),
+            duration: DELIVERY_LIMIT_WINDOW_MS,
+          },
+        },
+      );
+      workers.push(delivery);
+    }
     for (const worker of workers) {
       worker.on('failed', (job, error) =>
         logger.warn({ queue: worker.name, jobId: job?.id, err: error }, 'job attempt failed'),
@@ -521,11 +524,12 @@ export function createJobRuntime(deps: JobRuntimeDeps) {
         .orderBy(outbox.id)
         .limit(RECONCILE_BATCH);
       if (rows.length === 0) break;
-      await deliveryQueue.addBulk(
-        rows.map((row) =>
-          deliveryJob({ outboxId: row.id, platform: row.recipient.platform, delayMs: 0, urgent: row.urgent }),
-        ),
-      );
+      for (const platform of PLATFORMS) {
+        const jobs = rows
+          .filter((row) => row.recipient.platform === platform)
+          .map((row) => deliveryJob({ outboxId: row.id, platform, delayMs: 0, urgent: row.urgent }));
+        if (jobs.length > 0) await deliveryQueues[platform].addBulk(jobs);
+      }
       offeredDeliveries += rows.length;
       after = rows[rows.length - 1]?.id ?? after;
     }
@@ -620,7 +624,7 @@ export function createJobRuntime(deps: JobRuntimeDeps) {
     const workersClosed = workers.map((worker) => worker.close());
     // Once this process takes no more jobs, whichever worker is up next sends them, rather than the
     // reconciler once they are overdue.
-    if (waitingCount() > 0) await settlesWithin(addDeliveryJobs(takeAllWaiting().map(deliveryJob)), 1000);
+    if (waitingCount() > 0) await settlesWithin(addDeliveryJobs(takeAllWaiting()), 1000);
     const graceful = await settlesWithin(
       Promise.allSettled([...workersClosed, ...polling, ...sending]),
       graceMs,
@@ -629,7 +633,8 @@ export function createJobRuntime(deps: JobRuntimeDeps) {
       logger.warn({ graceMs }, 'jobs did not finish in time; closing workers by force');
       await settlesWithin(Promise.allSettled(workers.map((worker) => worker.close(true))), 1000);
     }
-    await settlesWithin(Promise.allSettled([timerQueue.close(), deliveryQueue.close(), signalsClosed]), 1000);
+    const queuesClosed = [timerQueue, ...Object.values(deliveryQueues)].map((queue) => queue.close());
+    await settlesWithin(Promise.allSettled([...queuesClosed, signalsClosed]), 1000);
     await backend.close();
   }
 
@@ -642,7 +647,7 @@ export function createJobRuntime(deps: JobRuntimeDeps) {
     healthy,
     close,
     timerQueue,
-    deliveryQueue,
+    deliveryQueues,
   };
 }
 

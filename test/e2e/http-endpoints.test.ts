@@ -319,7 +319,7 @@ describe('the HTTP endpoints of a running bot', () => {
       expect(row.lastError).toContain('rate limited');
     });
 
-    it('sends a message whose delivery job an earlier version queued, which did not name the platform', async () => {
+    it('sends a Teams message whose delivery job an earlier version queued (one queue, no platform named)', async () => {
       await postActivity(
         accord.url,
         teamsActivity(connector.serviceUrl, { text: 'hi', aadObjectId: 'aad-ida' }),
@@ -333,7 +333,11 @@ describe('the HTTP endpoints of a running bot', () => {
         })
         .returning({ id: outbox.id });
       const id = row?.id ?? 0;
-      await accord.runtime.deliveryQueue.add('deliver', { outboxId: id }, { jobId: deliveryJobId(id) });
+      await accord.runtime.deliveryQueues.slack.add(
+        'deliver',
+        { outboxId: id },
+        { jobId: deliveryJobId(id) },
+      );
       await outboxRowOnce(id, 'sentAt');
       expect(
         connector.sent().filter((call) => JSON.stringify(call.activity).includes('Queued long ago')),

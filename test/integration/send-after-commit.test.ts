@@ -79,7 +79,7 @@ describe('messages sent right after their commit', () => {
     const position = (label: string) =>
       platform.started.flatMap((channel, i) => (channel.startsWith(label) ? [i] : []));
     expect(Math.max(...position('first'))).toBeLessThan(Math.min(...position('third')));
-    expect(await runtime.deliveryQueue.getJobCounts('wait', 'delayed', 'completed')).toEqual({
+    expect(await runtime.deliveryQueues.slack.getJobCounts('wait', 'delayed', 'completed')).toEqual({
       wait: 0,
       delayed: 0,
       completed: 0,

@@ -4,7 +4,7 @@
  */
 import type pg from 'pg';
 import { createJobBackend } from '../../../bot/jobs/job-backend';
-import { DELIVERY_QUEUE, TIMER_QUEUE } from '../../../bot/jobs/job-runtime';
+import { DELIVERY_QUEUES, TIMER_QUEUE } from '../../../bot/jobs/job-runtime';
 
 export type Sample = {
   at: number;
@@ -38,7 +38,7 @@ const ACTIVITY = `
 export function startSampler(pool: pg.Pool, databaseName: string, redisUrl: string) {
   const backend = createJobBackend({ redisUrl, prefix: 'accord' });
   const timerQueue = backend.queue(TIMER_QUEUE);
-  const deliveryQueue = backend.queue(DELIVERY_QUEUE);
+  const deliveryQueues = Object.values(DELIVERY_QUEUES).map((name) => backend.queue(name));
   const sampling: Sampling = {
     samples: [],
     waiting: new Map(),
@@ -50,13 +50,14 @@ export function startSampler(pool: pg.Pool, databaseName: string, redisUrl: stri
 
   async function sample() {
     const at = Date.now();
-    const [activity, timers, deliveries] = await Promise.all([
+    const [activity, timers, ...byPlatform] = await Promise.all([
       pool.query<{ waiting: boolean; transaction: string; age_s: number; query: string }>(ACTIVITY, [
         databaseName,
       ]),
       timerQueue.getJobCounts('wait', 'active', 'prioritized'),
-      deliveryQueue.getJobCounts('wait', 'active', 'prioritized', 'delayed'),
+      ...deliveryQueues.map((queue) => queue.getJobCounts('wait', 'active', 'prioritized', 'delayed')),
     ]);
+    const deliveries = (state: string) => byPlatform.reduce((sum, counts) => sum + (counts[state] ?? 0), 0);
     for (const row of activity.rows) {
       row.query = shorten(row.query);
       if (row.waiting) bump(sampling.waiting, row.query);
@@ -70,8 +71,8 @@ export function startSampler(pool: pg.Pool, databaseName: string, redisUrl: stri
       lockWaits: activity.rows.filter((row) => row.waiting).length,
       oldestTransactionS: Math.max(0, ...activity.rows.map((row) => row.age_s)),
       timerJobsReady: (timers.wait ?? 0) + (timers.active ?? 0) + (timers.prioritized ?? 0),
-      deliveryJobsReady: (deliveries.wait ?? 0) + (deliveries.active ?? 0) + (deliveries.prioritized ?? 0),
-      deliveryJobsDelayed: deliveries.delayed ?? 0,
+      deliveryJobsReady: deliveries('wait') + deliveries('active') + deliveries('prioritized'),
+      deliveryJobsDelayed: deliveries('delayed'),
     });
   }
 
@@ -88,7 +89,7 @@ export function startSampler(pool: pg.Pool, databaseName: string, redisUrl: stri
     stop: async () => {
       stopped = true;
       await loop;
-      await Promise.allSettled([timerQueue.close(), deliveryQueue.close()]);
+      await Promise.allSettled([timerQueue, ...deliveryQueues].map((queue) => queue.close()));
       await backend.close();
     },
   };
