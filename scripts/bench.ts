@@ -9,7 +9,8 @@
  * Needs Postgres on 127.0.0.1:5432 and Redis on 127.0.0.1:6379, as the tests do.
  *
  *   BENCH_RATES=100,500,1000  BENCH_SECONDS=5  BENCH_WARMUP_SECONDS=1  BENCH_DRAIN_SECONDS=30
- *   BENCH_ONLY=escalate|reminders  BENCH_DELIVERY_RATE_LIMIT (the bots' DELIVERY_RATE_LIMIT)
+ *   BENCH_ONLY=escalate|reminders  BENCH_DELIVERY_RATE_LIMIT (the bots' DELIVERY_RATE_LIMIT, and
+ *   TEAMS_DELIVERY_RATE_LIMIT in the /escalate section)
  *   BENCH_REMINDERS=10000 (and the others in bench/reminders/index.ts)
  */
 import { cpus } from 'node:os';
@@ -80,8 +81,8 @@ async function escalateSection() {
   console.log(
     `Accord /escalate benchmark: Node ${process.version}, ${cpus().length} CPUs; open loop, ${seconds} s per ` +
       `rate after ${warmupSeconds} s of /escalate list; DM drain bound ${drainSeconds} s; Accord runs as a ROLE=web\n` +
-      `instance and a ROLE=worker process at nice ${WORKER_NICENESS}; its DELIVERY_RATE_LIMIT: ` +
-      `${deliveryRateLimit ?? 'the default (200 a second)'}; each raise sends 5 messages (4 to the fake Slack, 1 to the fake Bot Connector)\n`,
+      `instance and a ROLE=worker process at nice ${WORKER_NICENESS}; its DELIVERY_RATE_LIMIT and TEAMS_DELIVERY_RATE_LIMIT: ` +
+      `${deliveryRateLimit ? `${deliveryRateLimit} both` : 'the defaults (200 and 50 a second)'}; each raise sends 5 messages (4 to the fake Slack, 1 to the fake Bot Connector)\n`,
   );
   const steps: Step[] = [];
   const botLogs: string[] = [];
@@ -118,9 +119,10 @@ async function escalateSection() {
       '  counted as >drain in the percentiles',
   );
   const limit = deliveryRateLimit ?? 200;
+  const teamsLimit = deliveryRateLimit ?? 50;
   console.log(
-    `  each raise asks 2 deciders (U0DAVE on Slack, bob on Teams): at DELIVERY_RATE_LIMIT ${limit}, raises\n` +
-      `  beyond ${limit / 2} a second queue for the limit however fast Accord routes them`,
+    `  each raise asks 2 deciders (U0DAVE on Slack, bob on Teams): at DELIVERY_RATE_LIMIT ${limit}, of which Teams\n` +
+      `  may have ${teamsLimit}, raises beyond ${limit - Math.min(teamsLimit, limit / 2)} a second queue for the limit however fast Accord routes them`,
   );
   if (botLogs.length > 0) console.log(`\nwhat the bots wrote to the console\n${botLogs.join('\n')}`);
   console.log(`\n${verdict(steps)}`);

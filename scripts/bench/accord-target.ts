@@ -35,7 +35,13 @@ export async function startBenchAccord(slackApiUrl: string, deliveryRateLimit?: 
     SLACK_API_URL: slackApiUrl,
     GOVERNANCE_FILE: governanceFile,
     TEAMS_ALLOW_UNAUTHENTICATED: 'true',
-    ...(deliveryRateLimit ? { DELIVERY_RATE_LIMIT: String(deliveryRateLimit) } : {}),
+    // Lifting the limit lifts the one on Teams too.
+    ...(deliveryRateLimit
+      ? {
+          DELIVERY_RATE_LIMIT: String(deliveryRateLimit),
+          TEAMS_DELIVERY_RATE_LIMIT: String(deliveryRateLimit),
+        }
+      : {}),
   };
   let worker: RunningBot | undefined;
   const cleanUp = async () => {
