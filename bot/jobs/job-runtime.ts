@@ -116,7 +116,7 @@ export type JobRuntimeDeps = {
    * again on each connection, in the middle of it.
    */
   warmUps?: ((tx: Transaction) => Promise<unknown>)[];
-  /** The limit on all messages, shared by every worker on the delivery queue. */
+  /** The limit on all messages, shared by every worker on the delivery queues. */
   deliveriesPerSecond: number;
   /** The limit on messages to Teams, within the one on all messages. */
   teamsDeliveriesPerSecond: number;
@@ -416,13 +416,13 @@ export function createJobRuntime(deps: JobRuntimeDeps) {
     }
   }
 
-  /** The platform of a job queued by an earlier version, which did not record it. */
-  async function platformOf(outboxId: number): Promise<Platform | undefined> {
+  /** What a job queued by an earlier version did not record, from its outbox row. */
+  async function olderJob(outboxId: number): Promise<{ platform?: Platform; urgent: boolean }> {
     const [row] = await db
-      .select({ recipient: outbox.recipient })
+      .select({ recipient: outbox.recipient, urgent: outbox.urgent })
       .from(outbox)
       .where(eq(outbox.id, outboxId));
-    return row?.recipient.platform;
+    return { platform: row?.recipient.platform, urgent: row?.urgent ?? false };
   }
 
   function startWorkers() {
@@ -439,7 +439,11 @@ export function createJobRuntime(deps: JobRuntimeDeps) {
       const delivery = backend.worker(
         DELIVERY_QUEUES[queuePlatform],
         async (job) => {
-          const { outboxId, urgent = false, platform = await platformOf(outboxId) } = job.data as DeliveryJob;
+          const data = job.data as DeliveryJob;
+          const { outboxId } = data;
+          const { platform, urgent } = data.platform
+            ? { ...data, urgent: data.urgent ?? false }
+            : await olderJob(outboxId);
           if (!platform) return 'not_pending';
           const lastAttempt = job.attemptsMade + 1 >= DELIVERY_ATTEMPTS;
           try {

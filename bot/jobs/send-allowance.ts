@@ -131,22 +131,18 @@ async function connected(redis: Redis) {
   });
 }
 
-/**
- * Shared by every process using the same Redis and key. The keys share a hash tag, so that one
- * script may use them all on a Redis Cluster.
- */
+/** Shared by every process using the same Redis and key. */
 export function redisSendAllowance(redis: Redis, key: string, limit: SendLimit): SendAllowance {
   // A defined command runs by the script's hash (EVALSHA), not by sending the script every time.
   redis.defineCommand('accordTakeAllowance', { numberOfKeys: 2, lua: TAKE_SCRIPT });
   const withTake = redis as WithTake;
-  const base = key.includes('{') ? key : `{${key}}`;
-  const platformKey = (platform: Platform) => `${base}:${platform}`;
+  const platformKey = (platform: Platform) => `${key}:${platform}`;
   return allowanceFrom(
     async (platform, wanted) => {
       await connected(redis);
       const own = limit.platforms[platform];
       const [urgent, routine, waitMs] = await withTake.accordTakeAllowance(
-        base,
+        key,
         platformKey(platform),
         wanted.urgent,
         wanted.routine,
