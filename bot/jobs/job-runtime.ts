@@ -52,9 +52,10 @@ const DELIVERY_LIMIT_WINDOW_MS = 100;
 const SENDING_NOW_MAX = 500;
 /**
  * Committed messages wait in the process for the send limit and for a place among those being sent,
- * up to this many (seconds of sending): one claim then takes many commits' messages, where a trip
- * through the queue costs each message its own job, claim and mark. Past it, they go to the queue,
- * which any worker drains. Postgres holds them all: a crash loses none (reconciler).
+ * up to this many per platform (seconds of sending): one claim then takes many commits' messages,
+ * where a trip through the queue costs each message its own job, claim and mark. Past it, they go to
+ * their platform's queue, which any worker drains; a backlog on one platform leaves the other's room
+ * alone. Postgres holds them all: a crash loses none (reconciler).
  */
 const WAITING_TO_SEND_MAX = 5000;
 /**
@@ -207,6 +208,8 @@ export function createJobRuntime(deps: JobRuntimeDeps) {
   let pumping = false;
   /** Ends the pump's wait for the allowance early: set while it waits. */
   let wakePump: (() => void) | undefined;
+  /** Messages the pump may send at once came while it was asking for the allowance. */
+  let wokenWhileAsking = false;
 
   const addTimerJobs = coalesced((jobs) => addAll(timerQueue, jobs, 'timers'));
   const addDeliveryJobsTo = {
@@ -224,21 +227,28 @@ export function createJobRuntime(deps: JobRuntimeDeps) {
   const afterCommit: AfterCommit = {
     timersScheduled: (scheduled) => addTimerJobs(scheduled.map(timerJob)),
     noticesQueued: async (queued) => {
-      if (sendsNow && !closing && waitingCount() + queuedCount(queued) <= WAITING_TO_SEND_MAX) {
-        let wake = false;
-        for (const platform of PLATFORMS) {
-          const mine = waiting[platform];
-          const { urgent, routine } = queued[platform];
-          // The pump waits for a refusal of what it had: the room kept for requests, or another
-          // platform's limit, may be there while informing messages wait for theirs.
-          if (urgent.length > 0 || (routine.length > 0 && mine.urgent.length + mine.routine.length === 0))
-            wake = true;
-          mine.urgent.push(...urgent);
-          mine.routine.push(...routine);
+      const toQueueNow = noQueuedNotices();
+      let wake = false;
+      for (const platform of PLATFORMS) {
+        const mine = waiting[platform];
+        const { urgent, routine } = queued[platform];
+        const waitingHere = mine.urgent.length + mine.routine.length;
+        if (!sendsNow || closing || waitingHere + urgent.length + routine.length > WAITING_TO_SEND_MAX) {
+          toQueueNow[platform] = queued[platform];
+          continue;
         }
-        if (wake) wakePump?.();
-        void pump();
-      } else await addDeliveryJobs(toQueue(queued));
+        // The pump waits for a refusal of what it had: the room kept for requests, or another
+        // platform's limit, may be there while informing messages wait for theirs.
+        if (urgent.length > 0 || (routine.length > 0 && waitingHere === 0)) wake = true;
+        mine.urgent.push(...urgent);
+        mine.routine.push(...routine);
+      }
+      if (wake) {
+        wokenWhileAsking = true;
+        wakePump?.();
+      }
+      if (waitingCount() > 0) void pump();
+      if (queuedCount(toQueueNow) > 0) await addDeliveryJobs(toQueue(toQueueNow));
     },
   };
 
@@ -254,6 +264,7 @@ export function createJobRuntime(deps: JobRuntimeDeps) {
     pumping = true;
     try {
       while (!closing && waitingCount() > 0 && sendingCount < SENDING_NOW_MAX) {
+        wokenWhileAsking = false;
         const granted = noQueuedNotices();
         let waitMs = Number.POSITIVE_INFINITY;
         for (const platform of PLATFORMS) {
@@ -273,7 +284,7 @@ export function createJobRuntime(deps: JobRuntimeDeps) {
           if (grant.urgent + grant.routine === 0) waitMs = Math.min(waitMs, grant.waitMs);
         }
         if (queuedCount(granted) > 0) sendNow(granted);
-        else if (!closing) await waitUnlessWoken(waitMs);
+        else if (!closing && !wokenWhileAsking) await waitUnlessWoken(waitMs);
       }
     } catch (error) {
       // The allowance could not be had (its store is away): the queue takes them, or the reconciler.

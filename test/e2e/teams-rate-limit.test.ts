@@ -71,4 +71,36 @@ describe('TEAMS_DELIVERY_RATE_LIMIT keeps Teams messages within their own limit'
       connector.sent().filter((call) => JSON.stringify(call.activity).includes('Teams burst')),
     ).toHaveLength(count);
   });
+
+  it('sends a Slack message at once while Teams messages wait for their limit', async () => {
+    if (!bot) throw new Error('the bot did not start');
+    const { accord, connector, slack } = bot;
+    // What the burst before spent frees up a second after.
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    await accord.runtime.unitOfWork(async (work) => {
+      for (let i = 0; i < 3 * TEAMS_LIMIT; i++)
+        work.queueNoticeAtEnd(
+          { platform: 'teams', aadObjectId: 'aad-hana' },
+          { title: `Teams backlog ${i}` },
+        );
+    });
+    await waitFor(
+      () =>
+        connector.sent().some((call) => JSON.stringify(call.activity).includes('Teams backlog')) || undefined,
+      { what: 'the first Teams messages' },
+    );
+    // The rest of the Teams messages wait about a second for the limit; Slack's does not wait with them.
+    const queuedAt = Date.now();
+    await accord.runtime.unitOfWork(async (work) => {
+      work.queueNoticeAtEnd({ platform: 'slack', channel: 'C0ASIDE' }, { title: 'Meanwhile on Slack' });
+    });
+    const [post] = await waitFor(
+      () => {
+        const found = slack.callsTo('chat.postMessage').filter((call) => call.body.channel === 'C0ASIDE');
+        return found.length > 0 ? found : undefined;
+      },
+      { what: 'the Slack message' },
+    );
+    expect((post?.at ?? Number.POSITIVE_INFINITY) - queuedAt).toBeLessThan(300);
+  });
 });
