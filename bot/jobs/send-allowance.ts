@@ -8,7 +8,7 @@ import type { Platform, SendAllowance } from '../../workflows/core/ports';
  * they saturate the limit: it goes at once instead of waiting for a send of a second ago to age out
  * of the window. With no request about, informing sends (a burst of reminders) have all of it.
  */
-export type WindowLimit = { perWindow: number; reservedForUrgent: number };
+type WindowLimit = { perWindow: number; reservedForUrgent: number };
 
 /** A send counts against the limit on every send and against its platform's, over the same window. */
 export type SendLimit = { windowMs: number; total: WindowLimit; platforms: Record<Platform, WindowLimit> };

@@ -11,7 +11,7 @@ export type ScheduledTimer = { id: string; dueAt: Date };
 export type AuditEvent = typeof auditEvents.$inferInsert;
 
 /** Outbox rows to send on one platform: those asking someone to act, and those that only inform. */
-export type ByUrgency = { urgent: number[]; routine: number[] };
+type ByUrgency = { urgent: number[]; routine: number[] };
 
 /** Outbox rows a commit wrote, by the platform they go to (each has a send limit of its own). */
 export type QueuedNotices = Record<Platform, ByUrgency>;
