@@ -40,7 +40,8 @@ function allowanceFrom(tryTake: SendAllowance['tryTake'], pause: SendAllowance['
 // boundary. A partial grant (some of what was asked) lets a batch send what it may and wait for the
 // rest. A refusal says when enough sends age out of the limits that refuse the first kind asked for.
 // KEYS[1] is the limit on every send (it also holds whether requests are about, and the sequence of
-// entries); KEYS[2] the asking platform's, whose pause (a 429) stops its sends alone.
+// entries); KEYS[2] the asking platform's, whose pause (a 429) stops its sends alone. A platform
+// allowed as much as every send together needs no window of its own: the first one bounds it.
 const TAKE_SCRIPT = `
 local paused = redis.call('PTTL', KEYS[2] .. ':paused')
 if paused > 0 then return {0, 0, paused} end
@@ -52,9 +53,11 @@ local windowMs = tonumber(ARGV[3])
 local urgentKey = KEYS[1] .. ':urgent'
 if urgentWanted > 0 then redis.call('SET', urgentKey, '1', 'PX', windowMs) end
 local urgentAbout = redis.call('EXISTS', urgentKey) == 1
+local windows = 2
+if tonumber(ARGV[6]) >= tonumber(ARGV[4]) then windows = 1 end
 local limits = {}
 local urgent = urgentWanted
-for i = 1, 2 do
+for i = 1, windows do
   local perWindow = tonumber(ARGV[2 + 2 * i])
   local routineLimit = perWindow
   if urgentAbout then routineLimit = perWindow - tonumber(ARGV[3 + 2 * i]) end
@@ -64,13 +67,13 @@ for i = 1, 2 do
   urgent = math.max(0, math.min(urgent, perWindow - used))
 end
 local routine = routineWanted
-for i = 1, 2 do
+for i = 1, windows do
   routine = math.max(0, math.min(routine, limits[i][2] - limits[i][3] - urgent))
 end
 local granted = urgent + routine
 if granted == 0 then
   local waitMs = 1
-  for i = 1, 2 do
+  for i = 1, windows do
     local room = urgentWanted > 0 and limits[i][1] or limits[i][2]
     local used = limits[i][3]
     if used >= room then
@@ -81,7 +84,7 @@ if granted == 0 then
   return {0, 0, waitMs}
 end
 local last = redis.call('INCRBY', KEYS[1] .. ':seq', granted)
-for i = 1, 2 do
+for i = 1, windows do
   for from = last - granted + 1, last, 500 do
     local entries = {}
     for id = from, math.min(last, from + 499) do
@@ -196,10 +199,12 @@ function slidingWindow(limit: WindowLimit, windowMs: number) {
  */
 export function localSendAllowance(limit: SendLimit): SendAllowance {
   const total = slidingWindow(limit.total, limit.windowMs);
-  const platforms = {
-    slack: slidingWindow(limit.platforms.slack, limit.windowMs),
-    teams: slidingWindow(limit.platforms.teams, limit.windowMs),
+  // As on Redis, a platform allowed as much as every send together is bounded by the first window.
+  const windowsOf = (platform: Platform) => {
+    const own = limit.platforms[platform];
+    return own.perWindow >= limit.total.perWindow ? [total] : [total, slidingWindow(own, limit.windowMs)];
   };
+  const platforms = { slack: windowsOf('slack'), teams: windowsOf('teams') };
   const pausedUntil = { slack: 0, teams: 0 };
   let urgentAskedAt = Number.NEGATIVE_INFINITY;
   return allowanceFrom(
@@ -208,7 +213,7 @@ export function localSendAllowance(limit: SendLimit): SendAllowance {
       if (pausedUntil[platform] > now) return { urgent: 0, routine: 0, waitMs: pausedUntil[platform] - now };
       if (wanted.urgent > 0) urgentAskedAt = now;
       const urgentAbout = urgentAskedAt > now - limit.windowMs;
-      const windows = [total, platforms[platform]];
+      const windows = platforms[platform];
       const rooms = windows.map((window) => window.room(now, urgentAbout));
       const urgent = Math.max(0, Math.min(wanted.urgent, ...rooms.map((room) => room.urgent)));
       const routine = Math.max(0, Math.min(wanted.routine, ...rooms.map((room) => room.routine - urgent)));
