@@ -24,13 +24,24 @@ export type TeamsSender = {
 };
 
 const BOT_FRAMEWORK_AUDIENCE = 'https://api.botframework.com';
+/**
+ * A send that has no answer by then is given up and retried: the outbox's claim on it lasts a minute,
+ * and a call still running past that could send the message a second time.
+ */
+const SEND_TIMEOUT_MS = 10_000;
 
 /**
  * Proactive messages through the Bot Connector. A person the bot has not talked to yet gets a new
  * 1:1 conversation, created on the service and tenant the bot last heard from.
  */
-export function createTeamsSender(bot: TeamsBot, db: Database, appId: string | undefined): TeamsSender {
+export function createTeamsSender(
+  bot: TeamsBot,
+  db: Database,
+  appId: string | undefined,
+  options: { timeoutMs?: number } = {},
+): TeamsSender {
   const { adapter, connectorFor } = bot;
+  const timeout = options.timeoutMs ?? SEND_TIMEOUT_MS;
   const botAppId = appId ?? '';
   const findConversation = conversationFinder(db);
 
@@ -102,6 +113,7 @@ export function createTeamsSender(bot: TeamsBot, db: Database, appId: string | u
       const response = await connector.conversations.sendToConversation(
         conversationOf(reference),
         addressed(activity, reference),
+        { timeout },
       );
       return response?.id ?? '';
     });
@@ -120,6 +132,7 @@ export function createTeamsSender(bot: TeamsBot, db: Database, appId: string | u
           conversationOf(reference),
           messageId,
           addressed(activity, reference),
+          { timeout },
         ),
       );
     },

@@ -9,14 +9,17 @@ export type ConnectorCall = {
   activity: Record<string, unknown>;
 };
 
+/** The next call's answer: a status (200: the usual answer), and how long to wait before it. */
+type ScriptedAnswer = { status: number; headers?: Record<string, string>; delayMs?: number };
+
 /**
  * The Bot Framework Connector on loopback: activities carry `serviceUrl: url`, and the bot's replies,
  * proactive messages and updates arrive here, and member lookups are answered. Scripted answers
- * imitate 429 and 5xx.
+ * imitate 429, 5xx and slow answers.
  */
 export async function startFakeBotConnector() {
   const calls: ConnectorCall[] = [];
-  const scripted: { status: number; headers?: Record<string, string> }[] = [];
+  const scripted: ScriptedAnswer[] = [];
   let nextId = 1;
   const server = await startLoopbackServer(async (req, res) => {
     const path = req.url ?? '';
@@ -25,7 +28,8 @@ export async function startFakeBotConnector() {
     const conversationId = decodeURIComponent(path.match(/^\/v3\/conversations\/([^/]+)/)?.[1] ?? '');
     calls.push({ at: Date.now(), method: req.method ?? '', path, conversationId, activity });
     const next = scripted.shift();
-    if (next) {
+    if (next?.delayMs) await new Promise((resolve) => setTimeout(resolve, next.delayMs));
+    if (next && next.status !== 200) {
       res.writeHead(next.status, { 'content-type': 'application/json', ...next.headers });
       res.end(JSON.stringify({ error: { code: 'Scripted', message: `scripted ${next.status}` } }));
       return;
@@ -56,7 +60,7 @@ export async function startFakeBotConnector() {
     serviceUrl: `${server.url}/`,
     calls,
     sent: () => calls.filter((call) => call.method === 'POST' && call.path.includes('/activities')),
-    script: (...answers: { status: number; headers?: Record<string, string> }[]) => scripted.push(...answers),
+    script: (...answers: ScriptedAnswer[]) => scripted.push(...answers),
     close: server.close,
   };
 }

@@ -1,0 +1,54 @@
+import type { ConversationReference } from 'botbuilder';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTeamsBot } from '../../adapters/teams/teams-adapter';
+import { personalKey, storeConversation } from '../../adapters/teams/teams-conversations';
+import { createTeamsSender } from '../../adapters/teams/teams-sender';
+import { DeliveryError } from '../../workflows/core/ports';
+import { createTestDatabase, type TestDatabase } from '../support/database';
+import { type FakeBotConnector, startFakeBotConnector } from '../support/fake-bot-connector';
+
+describe('the Teams sender', () => {
+  let database: TestDatabase;
+  let connector: FakeBotConnector;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    connector = await startFakeBotConnector();
+    await storeConversation(database.db, personalKey('aad-kim'), {
+      channelId: 'msteams',
+      serviceUrl: connector.serviceUrl,
+      bot: { id: '28:accord-bot', name: 'Accord' },
+      conversation: { id: 'a:personal-aad-kim' },
+    } as ConversationReference);
+  });
+  afterAll(async () => {
+    await connector?.close();
+    await database?.drop();
+  });
+
+  const sender = (timeoutMs: number) => {
+    const bot = createTeamsBot(
+      { appId: undefined, appPassword: undefined, appType: 'MultiTenant', tenantId: undefined },
+      () => {},
+    );
+    return createTeamsSender(bot, database.db, undefined, { timeoutMs });
+  };
+
+  it('gives up on a send Teams does not answer, as a failure worth retrying', async () => {
+    connector.script({ status: 200, delayMs: 2000 });
+    const started = Date.now();
+    const failure = await sender(300)
+      .send({ aadObjectId: 'aad-kim' }, { title: 'Is anyone there?' })
+      .catch((error: unknown) => error);
+    expect(Date.now() - started).toBeLessThan(1500);
+    expect(failure).toBeInstanceOf(DeliveryError);
+    expect(failure).toMatchObject({ permanent: false });
+    expect((failure as DeliveryError).message).toMatch(/^Teams could not be reached/);
+  });
+
+  it('sends when Teams answers within the time', async () => {
+    connector.script({ status: 200, delayMs: 100 });
+    const { messageId } = await sender(2000).send({ aadObjectId: 'aad-kim' }, { title: 'Hello, Kim' });
+    expect(messageId).toMatch(/^activity-/);
+  });
+});
