@@ -46,8 +46,9 @@ const DELIVERY_ATTEMPTS = 8;
  */
 const DELIVERY_LIMIT_WINDOW_MS = 100;
 /**
- * Messages being sent right after their commit, at most, in one process; past it, new ones wait in
- * the queue, so a platform that answers slowly cannot pile up claimed rows in one process.
+ * Messages to one platform being sent right after their commit, at most, in one process; past it,
+ * new ones wait, so a platform that answers slowly cannot pile up claimed rows in one process, nor
+ * keep the other platform's messages waiting.
  */
 const SENDING_NOW_MAX = 500;
 /**
@@ -196,7 +197,8 @@ export function createJobRuntime(deps: JobRuntimeDeps) {
   /** Set once this process runs workers: it then sends what its own work queued itself. */
   let sendsNow = false;
   const sending = new Set<Promise<void>>();
-  let sendingCount = 0;
+  /** Messages being sent right after their commit, by platform: a slow one never fills the other's room. */
+  const sendingCount: Record<Platform, number> = { slack: 0, teams: 0 };
   /** Committed messages waiting for their turn to be sent from this process, oldest first. */
   const waiting = noQueuedNotices();
   const waitingCount = () => queuedCount(waiting);
@@ -232,7 +234,7 @@ export function createJobRuntime(deps: JobRuntimeDeps) {
       for (const platform of PLATFORMS) {
         const mine = waiting[platform];
         const { urgent, routine } = queued[platform];
-        const waitingHere = mine.urgent.length + mine.routine.length;
+        const waitingHere = waitingOn(platform);
         if (!sendsNow || closing || waitingHere + urgent.length + routine.length > WAITING_TO_SEND_MAX) {
           toQueueNow[platform] = queued[platform];
           continue;
@@ -263,28 +265,31 @@ export function createJobRuntime(deps: JobRuntimeDeps) {
     if (pumping) return;
     pumping = true;
     try {
-      while (!closing && waitingCount() > 0 && sendingCount < SENDING_NOW_MAX) {
+      for (;;) {
+        const ready = PLATFORMS.filter((platform) => waitingOn(platform) > 0 && roomOn(platform) > 0);
+        if (closing || ready.length === 0) break;
         wokenWhileAsking = false;
-        const granted = noQueuedNotices();
         let waitMs = Number.POSITIVE_INFINITY;
-        for (const platform of PLATFORMS) {
+        let sent = false;
+        for (const platform of ready) {
           const mine = waiting[platform];
-          const room = SENDING_NOW_MAX - sendingCount - queuedCount(granted);
-          if (mine.urgent.length + mine.routine.length === 0 || room <= 0) continue;
-          const urgent = Math.min(mine.urgent.length, room);
+          const urgent = Math.min(mine.urgent.length, roomOn(platform));
           const grant = await allowance.tryTake(platform, {
             urgent,
-            routine: Math.min(mine.routine.length, room - urgent),
+            routine: Math.min(mine.routine.length, roomOn(platform) - urgent),
           });
           if (closing) break;
-          granted[platform] = {
+          if (grant.urgent + grant.routine === 0) {
+            waitMs = Math.min(waitMs, grant.waitMs);
+            continue;
+          }
+          sendNow(platform, {
             urgent: mine.urgent.splice(0, grant.urgent),
             routine: mine.routine.splice(0, grant.routine),
-          };
-          if (grant.urgent + grant.routine === 0) waitMs = Math.min(waitMs, grant.waitMs);
+          });
+          sent = true;
         }
-        if (queuedCount(granted) > 0) sendNow(granted);
-        else if (!closing && !wokenWhileAsking) await waitUnlessWoken(waitMs);
+        if (!sent && !closing && !wokenWhileAsking) await waitUnlessWoken(waitMs);
       }
     } catch (error) {
       // The allowance could not be had (its store is away): the queue takes them, or the reconciler.
@@ -313,9 +318,18 @@ export function createJobRuntime(deps: JobRuntimeDeps) {
    * queued them is not held up by it). What it leaves (updates, retries) goes to the queue; if it
    * fails as a whole, Postgres still holds the rows and the reconciler offers them again.
    */
-  function sendNow(granted: QueuedNotices) {
+  function waitingOn(platform: Platform) {
+    return waiting[platform].urgent.length + waiting[platform].routine.length;
+  }
+
+  function roomOn(platform: Platform) {
+    return SENDING_NOW_MAX - sendingCount[platform];
+  }
+
+  function sendNow(platform: Platform, ids: QueuedNotices[Platform]) {
+    const granted = { ...noQueuedNotices(), [platform]: ids };
     const count = queuedCount(granted);
-    sendingCount += count;
+    sendingCount[platform] += count;
     const sent = deliverNoticesNow(db, unitOfWork, deps.chat, clock, granted, deliveryOptions)
       .then(async ({ outcomes, leftToQueue }) => {
         countDeliveries(outcomes);
@@ -326,8 +340,10 @@ export function createJobRuntime(deps: JobRuntimeDeps) {
         return queueLeft(toQueue(granted));
       })
       .finally(() => {
-        sendingCount -= count;
+        sendingCount[platform] -= count;
         sending.delete(sent);
+        // The pump may be waiting for the other platform's limit while this one's waited for room.
+        if (waitingOn(platform) > 0) wakePump?.();
         void pump();
       });
     sending.add(sent);

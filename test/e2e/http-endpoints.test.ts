@@ -344,6 +344,29 @@ describe('the HTTP endpoints of a running bot', () => {
       ).toHaveLength(1);
     });
 
+    it('records a Slack message as sent at once while a Teams message queued with it is still on its way', async () => {
+      await postActivity(
+        accord.url,
+        teamsActivity(connector.serviceUrl, { text: 'hi', aadObjectId: 'aad-jo' }),
+      );
+      await waitFor(() => connectorReference('aad:aad-jo'), { what: "Jo's conversation reference" });
+      connector.script({ status: 200, delayMs: 3000 });
+      const queuedAt = Date.now();
+      const [slow, quick] = await accord.runtime.unitOfWork(async (work) => [
+        await work.queueNotice({ platform: 'teams', aadObjectId: 'aad-jo' }, { title: 'Slow to arrive' }),
+        await work.queueNotice({ platform: 'slack', channel: 'C0QUICK' }, { title: 'Quick to arrive' }),
+      ]);
+      const sent = await outboxRowOnce(quick ?? 0, 'sentAt');
+      // Marked once Slack answered, not once the slow Teams send of the same commit ended too.
+      expect((sent.sentAt?.getTime() ?? Number.POSITIVE_INFINITY) - queuedAt).toBeLessThan(1500);
+      const [teamsRow] = await database.db
+        .select()
+        .from(outbox)
+        .where(eq(outbox.id, slow ?? 0));
+      expect(teamsRow?.sentAt).toBeNull();
+      await outboxRowOnce(slow ?? 0, 'sentAt');
+    });
+
     it('retries a Teams 503 with backoff and delivers once', async () => {
       connector.script({ status: 503 });
       const before = connector.sent().length;
