@@ -78,7 +78,7 @@ export async function startAccord(config: Config, options: StartOptions) {
       ? createTeamsBot(config.teams, (error) => logger.error({ err: error }, 'teams turn failed'))
       : undefined;
     const teamsAdapter = teamsBot?.adapter;
-    const teamsSender = teamsBot ? createTeamsSender(teamsBot, database.db, config.teams.appId) : undefined;
+    const teamsSender = teamsBot ? createTeamsSender(teamsBot, database.db) : undefined;
     const chat = createChat({
       slack: config.slack ? createSlackSender(config.slack) : undefined,
       teams: teamsSender,

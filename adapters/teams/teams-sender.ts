@@ -23,7 +23,6 @@ export type TeamsSender = {
   update: (target: TeamsTarget, messageId: string, notice: Notice) => Promise<void>;
 };
 
-const BOT_FRAMEWORK_AUDIENCE = 'https://api.botframework.com';
 /**
  * A send that has no answer by then is given up and retried: the outbox's claim on it lasts a minute,
  * and a call still running past that could send the message a second time.
@@ -37,12 +36,10 @@ const SEND_TIMEOUT_MS = 10_000;
 export function createTeamsSender(
   bot: TeamsBot,
   db: Database,
-  appId: string | undefined,
   options: { timeoutMs?: number } = {},
 ): TeamsSender {
-  const { adapter, connectorFor } = bot;
+  const { connectorFor } = bot;
   const timeout = options.timeoutMs ?? SEND_TIMEOUT_MS;
-  const botAppId = appId ?? '';
   const findConversation = conversationFinder(db);
 
   async function referenceFor(target: TeamsTarget): Promise<Partial<ConversationReference>> {
@@ -76,21 +73,19 @@ export function createTeamsSender(
       tenantId: sample.conversation.tenantId,
       channelData: { tenant: { id: sample.conversation.tenantId } },
     } as unknown as ConversationParameters;
-    let created: Partial<ConversationReference> | undefined;
-    await call(() =>
-      adapter.createConversationAsync(
-        botAppId,
-        'msteams',
-        sample.serviceUrl,
-        BOT_FRAMEWORK_AUDIENCE,
-        parameters,
-        async (context) => {
-          created = TurnContext.getConversationReference(context.activity);
-        },
-      ),
+    // Created on the kept client, with the send timeout: botbuilder's createConversationAsync builds a
+    // client of its own, with the pipeline's retries and none. The reference is the one it would make.
+    const result = await call(async () =>
+      (await connectorOf(sample, connectorFor)).conversations.createConversation(parameters, { timeout }),
     );
-    if (!created) throw new DeliveryError('Teams did not return the new conversation', false);
-    await storeConversation(db, personalKey(aadObjectId), created as ConversationReference);
+    if (!result?.id) throw new DeliveryError('Teams did not return the new conversation', false);
+    const created = {
+      channelId: 'msteams',
+      serviceUrl: sample.serviceUrl,
+      bot: parameters.bot,
+      conversation: { id: result.id, isGroup: false, tenantId: parameters.tenantId },
+    } as ConversationReference;
+    await storeConversation(db, personalKey(aadObjectId), created);
     return created;
   }
 

@@ -31,7 +31,7 @@ describe('the Teams sender', () => {
       { appId: undefined, appPassword: undefined, appType: 'MultiTenant', tenantId: undefined },
       () => {},
     );
-    return createTeamsSender(bot, database.db, undefined, { timeoutMs });
+    return createTeamsSender(bot, database.db, { timeoutMs });
   };
 
   it('gives up on a send Teams does not answer, as a failure worth retrying', async () => {
@@ -44,6 +44,17 @@ describe('the Teams sender', () => {
     expect(failure).toBeInstanceOf(DeliveryError);
     expect(failure).toMatchObject({ permanent: false });
     expect((failure as DeliveryError).message).toMatch(/^Teams could not be reached/);
+  });
+
+  it('gives up alike on opening a chat with someone new when Teams does not answer', async () => {
+    connector.script({ status: 200, delayMs: 2000 });
+    const started = Date.now();
+    const failure = await sender(300)
+      .send({ aadObjectId: 'aad-new' }, { title: 'Welcome' })
+      .catch((error: unknown) => error);
+    expect(Date.now() - started).toBeLessThan(1500);
+    expect(failure).toMatchObject({ permanent: false });
+    expect(connector.calls.at(-1)).toMatchObject({ method: 'POST', path: '/v3/conversations' });
   });
 
   it('sends when Teams answers within the time', async () => {
