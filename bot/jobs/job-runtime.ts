@@ -11,13 +11,18 @@ import {
   type LeftToQueue,
   toQueue,
 } from '../../workflows/core/deliver-notice';
-import { type ChatPort, DeliveryError, type Platform } from '../../workflows/core/ports';
+import {
+  type ChatPort,
+  DeliveryError,
+  PLATFORMS,
+  type Platform,
+  perPlatform,
+} from '../../workflows/core/ports';
 import { fireDue, fireTimer, TimerFailure, type TimerHandler } from '../../workflows/core/timers';
 import {
   type AfterCommit,
   createUnitOfWork,
   noQueuedNotices,
-  PLATFORMS,
   type QueuedNotices,
   queuedCount,
   type ScheduledTimer,
@@ -137,10 +142,7 @@ export type JobRuntime = ReturnType<typeof createJobRuntime>;
 export function createJobRuntime(deps: JobRuntimeDeps) {
   const { backend, db, clock, logger, metrics } = deps;
   const timerQueue = backend.queue(TIMER_QUEUE);
-  const deliveryQueues = {
-    slack: backend.queue(DELIVERY_QUEUES.slack),
-    teams: backend.queue(DELIVERY_QUEUES.teams),
-  };
+  const deliveryQueues = perPlatform((platform) => backend.queue(DELIVERY_QUEUES[platform]));
   for (const queue of [timerQueue, ...Object.values(deliveryQueues)]) {
     queue.on('error', (error) => logger.warn({ queue: queue.name, err: error }, 'queue connection error'));
   }
@@ -198,13 +200,13 @@ export function createJobRuntime(deps: JobRuntimeDeps) {
   let sendsNow = false;
   const sending = new Set<Promise<void>>();
   /** Messages being sent right after their commit, by platform: a slow one never fills the other's room. */
-  const sendingCount: Record<Platform, number> = { slack: 0, teams: 0 };
+  const sendingCount = perPlatform(() => 0);
   /** Committed messages waiting for their turn to be sent from this process, oldest first. */
   const waiting = noQueuedNotices();
   const waitingCount = () => queuedCount(waiting);
   const takeAllWaiting = () => {
     const all = toQueue(waiting);
-    for (const platform of PLATFORMS) waiting[platform] = { urgent: [], routine: [] };
+    Object.assign(waiting, noQueuedNotices());
     return all;
   };
   let pumping = false;
@@ -214,10 +216,9 @@ export function createJobRuntime(deps: JobRuntimeDeps) {
   let wokenWhileAsking = false;
 
   const addTimerJobs = coalesced((jobs) => addAll(timerQueue, jobs, 'timers'));
-  const addDeliveryJobsTo = {
-    slack: coalesced((jobs) => addAll(deliveryQueues.slack, jobs, 'deliveries')),
-    teams: coalesced((jobs) => addAll(deliveryQueues.teams, jobs, 'deliveries')),
-  };
+  const addDeliveryJobsTo = perPlatform((platform) =>
+    coalesced((jobs) => addAll(deliveryQueues[platform], jobs, 'deliveries')),
+  );
   /** Each message's job to its platform's queue, added with others of the same turn. */
   const addDeliveryJobs = (left: LeftToQueue[]) =>
     Promise.all(

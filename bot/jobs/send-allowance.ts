@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import type { Platform, SendAllowance } from '../../workflows/core/ports';
+import { type Platform, perPlatform, type SendAllowance } from '../../workflows/core/ports';
 
 /**
  * One limit: at most `perWindow` sends in any window. While requests for a decision are about (one
@@ -204,8 +204,8 @@ export function localSendAllowance(limit: SendLimit): SendAllowance {
     const own = limit.platforms[platform];
     return own.perWindow >= limit.total.perWindow ? [total] : [total, slidingWindow(own, limit.windowMs)];
   };
-  const platforms = { slack: windowsOf('slack'), teams: windowsOf('teams') };
-  const pausedUntil = { slack: 0, teams: 0 };
+  const platforms = perPlatform(windowsOf);
+  const pausedUntil = perPlatform(() => 0);
   let urgentAskedAt = Number.NEGATIVE_INFINITY;
   return allowanceFrom(
     async (platform, wanted) => {

@@ -4,8 +4,8 @@ import { auditEvents } from '../../db/schema/audit';
 import { outbox, type Recipient } from '../../db/schema/jobs';
 import type { Clock } from './clock';
 import type { Notice } from './notice';
-import { type ChatPort, DeliveryError, type Platform, type SendAllowance } from './ports';
-import { PLATFORMS, type QueuedNotices, type UnitOfWork, type Work } from './unit-of-work';
+import { type ChatPort, DeliveryError, PLATFORMS, type Platform, type SendAllowance } from './ports';
+import type { QueuedNotices, UnitOfWork, Work } from './unit-of-work';
 
 export type DeliveryOutcome = 'sent' | 'updated' | 'superseded' | 'not_pending' | 'failed';
 

@@ -27,6 +27,12 @@ export type SendGrant = SendsWanted & { waitMs: number };
 /** The chat platforms, each with limits of its own. */
 export type Platform = Recipient['platform'];
 
+export const PLATFORMS: readonly Platform[] = ['slack', 'teams'];
+
+/** One of a thing for each platform. */
+export const perPlatform = <T>(make: (platform: Platform) => T): Record<Platform, T> =>
+  Object.fromEntries(PLATFORMS.map((platform) => [platform, make(platform)])) as Record<Platform, T>;
+
 /**
  * The messages a second every sender shares (every worker process on the same job store), kept
  * over short windows, so sending in batches and sending one by one count alike. There is one limit

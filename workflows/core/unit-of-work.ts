@@ -5,7 +5,7 @@ import { insertRows } from '../../db/insert-rows';
 import { auditEvents } from '../../db/schema/audit';
 import { outbox, type Recipient, timers } from '../../db/schema/jobs';
 import type { Notice } from './notice';
-import type { Platform } from './ports';
+import { PLATFORMS, type Platform, perPlatform } from './ports';
 
 export type ScheduledTimer = { id: string; dueAt: Date };
 export type AuditEvent = typeof auditEvents.$inferInsert;
@@ -16,12 +16,7 @@ type ByUrgency = { urgent: number[]; routine: number[] };
 /** Outbox rows a commit wrote, by the platform they go to (each has a send limit of its own). */
 export type QueuedNotices = Record<Platform, ByUrgency>;
 
-export const PLATFORMS: readonly Platform[] = ['slack', 'teams'];
-
-export const noQueuedNotices = (): QueuedNotices => ({
-  slack: { urgent: [], routine: [] },
-  teams: { urgent: [], routine: [] },
-});
+export const noQueuedNotices = (): QueuedNotices => perPlatform(() => ({ urgent: [], routine: [] }));
 
 export const queuedCount = (notices: QueuedNotices) =>
   PLATFORMS.reduce(
