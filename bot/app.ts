@@ -146,11 +146,11 @@ export async function startAccord(config: Config, options: StartOptions) {
       const commandDeps = { db: database.db, unitOfWork: runtime.unitOfWork, clock, logError };
       const slack = config.slack ? createSlackEndpoint(config.slack, logError) : undefined;
       if (slack) {
-        registerSlackEscalations(slack.app, commandDeps);
-        registerSlackReviews(slack.app, commandDeps);
-        registerSlackIssues(slack.app, commandDeps);
-        registerSlackRisks(slack.app, commandDeps);
-        registerSlackGoals(slack.app, commandDeps);
+        registerSlackEscalations(slack.routes, commandDeps);
+        registerSlackReviews(slack.routes, commandDeps);
+        registerSlackIssues(slack.routes, commandDeps);
+        registerSlackRisks(slack.routes, commandDeps);
+        registerSlackGoals(slack.routes, commandDeps);
       }
       routes['POST /slack/events'] = slack
         ? slack.handle

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { App, HTTPReceiver, LogLevel } from '@slack/bolt';
+import { installSlackRoutes, type SlackRoutes } from './slack-routes';
 
 /** Slack signs the timestamp; Bolt refuses old ones, and we also refuse ones from the future. */
 export const MAX_CLOCK_SKEW_SECONDS = 5 * 60;
@@ -7,7 +8,7 @@ export const MAX_CLOCK_SKEW_SECONDS = 5 * 60;
 export type SlackSettings = { signingSecret: string; botToken: string; apiUrl: string };
 
 export type SlackEndpoint = {
-  app: App;
+  routes: SlackRoutes;
   handle: (req: IncomingMessage, res: ServerResponse) => void;
 };
 
@@ -35,7 +36,7 @@ export function createSlackEndpoint(
   });
   app.error(async (error) => logError(error));
   return {
-    app,
+    routes: installSlackRoutes(app),
     handle: (req, res) => {
       const timestamp = Number(req.headers['x-slack-request-timestamp']);
       if (Number.isFinite(timestamp) && timestamp - now() / 1000 > MAX_CLOCK_SKEW_SECONDS) {

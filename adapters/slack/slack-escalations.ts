@@ -1,4 +1,4 @@
-import type { App, BlockAction, ButtonAction } from '@slack/bolt';
+import type { BlockAction, ButtonAction } from '@slack/bolt';
 import {
   activeGoals,
   chooseRelationship,
@@ -24,14 +24,15 @@ import { escalateHelp, NAME_ONE_DELEGATE, parseEscalateCommand } from '../comman
 import { FIELD, RAISE_VIEW, raiseEscalationView, readRaiseForm } from './slack-escalation-form';
 import { escapeMrkdwn } from './slack-escape';
 import { noticeToSlack } from './slack-render';
+import type { SlackRoutes } from './slack-routes';
 
 const NOT_IN_DIRECTORY = notInDirectory('Slack user');
 
 const private_ = (text: string) => ({ response_type: 'ephemeral' as const, text: escapeMrkdwn(text) });
 
 /** `/escalate`, its form, and the Approve / Reject / Escalate now buttons. */
-export function registerSlackEscalations(app: App, deps: CommandDeps) {
-  app.command('/escalate', async ({ command, ack, client }) => {
+export function registerSlackEscalations(routes: SlackRoutes, deps: CommandDeps) {
+  routes.command('/escalate', async ({ command, ack, client }) => {
     const actor: PlatformIdentity = { platform: 'slack', userId: command.user_id };
     const parsed = parseEscalateCommand(command.text);
     try {
@@ -99,7 +100,7 @@ export function registerSlackEscalations(app: App, deps: CommandDeps) {
     }
   });
 
-  app.view(RAISE_VIEW, async ({ ack, body, view }) => {
+  routes.view(RAISE_VIEW, async ({ ack, body, view }) => {
     const actor: PlatformIdentity = { platform: 'slack', userId: body.user.id };
     const form = readRaiseForm(view.state.values as Parameters<typeof readRaiseForm>[0]);
     const offered =
@@ -133,7 +134,7 @@ export function registerSlackEscalations(app: App, deps: CommandDeps) {
     }
   });
 
-  app.action<BlockAction<ButtonAction>>(
+  routes.action<BlockAction<ButtonAction>>(
     /^escalation\.(approve|reject|escalate)$/,
     async ({ ack, body, action, client }) => {
       await ack();

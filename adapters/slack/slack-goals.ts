@@ -1,4 +1,4 @@
-import type { App, BlockAction, ButtonAction } from '@slack/bolt';
+import type { BlockAction, ButtonAction } from '@slack/bolt';
 import { chooseRelationship, findMemberships, type PlatformIdentity } from '../../workflows/core/directory';
 import {
   answerGoal,
@@ -15,6 +15,7 @@ import { goalHelp, parseGoalCommand } from '../commands/goal-command';
 import { escapeMrkdwn } from './slack-escape';
 import { FIELD, PROPOSE_VIEW, proposeGoalView, readProposeForm } from './slack-goal-form';
 import { noticeToSlack } from './slack-render';
+import type { SlackRoutes } from './slack-routes';
 
 const NOT_IN_DIRECTORY = notInDirectory('Slack user');
 const HELP = goalHelp('/goal');
@@ -29,8 +30,8 @@ const DECISIONS: Record<string, GoalDecision> = {
 };
 
 /** `/goal`, its propose form, and the Agree / Reject / Propose change buttons. */
-export function registerSlackGoals(app: App, deps: CommandDeps) {
-  app.command('/goal', async ({ command, ack, client }) => {
+export function registerSlackGoals(routes: SlackRoutes, deps: CommandDeps) {
+  routes.command('/goal', async ({ command, ack, client }) => {
     const actor = identity(command.user_id);
     const parsed = parseGoalCommand(command.text);
     try {
@@ -84,7 +85,7 @@ export function registerSlackGoals(app: App, deps: CommandDeps) {
     }
   });
 
-  app.view(PROPOSE_VIEW, async ({ ack, body, view }) => {
+  routes.view(PROPOSE_VIEW, async ({ ack, body, view }) => {
     const form = readProposeForm(view.state.values as Parameters<typeof readProposeForm>[0]);
     const offered =
       (JSON.parse(view.private_metadata || '{}') as { relationships?: string[] }).relationships ?? [];
@@ -112,7 +113,7 @@ export function registerSlackGoals(app: App, deps: CommandDeps) {
     }
   });
 
-  app.action<BlockAction<ButtonAction>>(
+  routes.action<BlockAction<ButtonAction>>(
     /^goal\.(agree|reject|change)$/,
     async ({ ack, body, action, client }) => {
       await ack();

@@ -1,4 +1,4 @@
-import type { App, BlockAction, ButtonAction } from '@slack/bolt';
+import type { BlockAction, ButtonAction } from '@slack/bolt';
 import { eq } from 'drizzle-orm';
 import { issues } from '../../db/schema/issues';
 import {
@@ -24,6 +24,7 @@ import { issueHelp, parseIssueCommand } from '../commands/issue-command';
 import { escapeMrkdwn } from './slack-escape';
 import { ADD_ISSUE_VIEW, EDIT_ISSUE_VIEW, issueView, readIssueForm } from './slack-issue-forms';
 import { noticeToSlack } from './slack-render';
+import type { SlackRoutes } from './slack-routes';
 
 const private_ = (text: string) => ({ response_type: 'ephemeral' as const, text: escapeMrkdwn(text) });
 const identity = (userId: string): PlatformIdentity => ({ platform: 'slack', userId });
@@ -34,8 +35,8 @@ async function peopleOptions(deps: CommandDeps, relationshipId: string) {
 }
 
 /** `/issue`, the approvers' Approve / Reject / Edit buttons, and the issue forms. */
-export function registerSlackIssues(app: App, deps: CommandDeps) {
-  app.command('/issue', async ({ command, ack, client }) => {
+export function registerSlackIssues(routes: SlackRoutes, deps: CommandDeps) {
+  routes.command('/issue', async ({ command, ack, client }) => {
     const actor = identity(command.user_id);
     const parsed = parseIssueCommand(command.text);
     try {
@@ -96,7 +97,7 @@ export function registerSlackIssues(app: App, deps: CommandDeps) {
     }
   });
 
-  app.view(ADD_ISSUE_VIEW, async ({ ack, body, view, client }) => {
+  routes.view(ADD_ISSUE_VIEW, async ({ ack, body, view, client }) => {
     const form = readIssueForm(view.state.values as Parameters<typeof readIssueForm>[0]);
     const offered =
       (JSON.parse(view.private_metadata || '{}') as { relationships?: string[] }).relationships ?? [];
@@ -118,7 +119,7 @@ export function registerSlackIssues(app: App, deps: CommandDeps) {
     }
   });
 
-  app.view(EDIT_ISSUE_VIEW, async ({ ack, body, view, client }) => {
+  routes.view(EDIT_ISSUE_VIEW, async ({ ack, body, view, client }) => {
     const form = readIssueForm(view.state.values as Parameters<typeof readIssueForm>[0]);
     try {
       const message = await editProposedIssue(deps, {
@@ -133,7 +134,7 @@ export function registerSlackIssues(app: App, deps: CommandDeps) {
     }
   });
 
-  app.action<BlockAction<ButtonAction>>(
+  routes.action<BlockAction<ButtonAction>>(
     /^issue\.(approve|reject|edit)$/,
     async ({ ack, body, action, client }) => {
       await ack();

@@ -1,4 +1,4 @@
-import type { App, BlockAction, ButtonAction } from '@slack/bolt';
+import type { BlockAction, ButtonAction } from '@slack/bolt';
 import { chooseRelationship, findMemberships, type PlatformIdentity } from '../../workflows/core/directory';
 import {
   addAgendaItem,
@@ -19,13 +19,14 @@ import { type CommandDeps, explain, notInDirectory } from '../commands/command-d
 import { parseReviewCommand, reviewHelp } from '../commands/review-command';
 import { escapeMrkdwn } from './slack-escape';
 import { AGENDA_VIEW, agendaItemView, MINUTES_VIEW, minutesView, readText } from './slack-review-forms';
+import type { SlackRoutes } from './slack-routes';
 
 const private_ = (text: string) => ({ response_type: 'ephemeral' as const, text: escapeMrkdwn(text) });
 const identity = (userId: string): PlatformIdentity => ({ platform: 'slack', userId });
 
 /** `/review`, the reminder buttons (Attend, Can't attend, Add agenda item) and the minutes form. */
-export function registerSlackReviews(app: App, deps: CommandDeps) {
-  app.command('/review', async ({ command, ack, client }) => {
+export function registerSlackReviews(routes: SlackRoutes, deps: CommandDeps) {
+  routes.command('/review', async ({ command, ack, client }) => {
     const actor = identity(command.user_id);
     const parsed = parseReviewCommand(command.text);
     try {
@@ -99,7 +100,7 @@ export function registerSlackReviews(app: App, deps: CommandDeps) {
     }
   });
 
-  app.action<BlockAction<ButtonAction>>(
+  routes.action<BlockAction<ButtonAction>>(
     /^review\.(attend|decline|agenda|minutes)$/,
     async ({ ack, body, action, client }) => {
       await ack();
@@ -129,7 +130,7 @@ export function registerSlackReviews(app: App, deps: CommandDeps) {
     },
   );
 
-  app.view(AGENDA_VIEW, async ({ ack, body, view, client }) => {
+  routes.view(AGENDA_VIEW, async ({ ack, body, view, client }) => {
     const values = view.state.values as Parameters<typeof readText>[0];
     try {
       const message = await addAgendaItem(deps, {
@@ -145,7 +146,7 @@ export function registerSlackReviews(app: App, deps: CommandDeps) {
     }
   });
 
-  app.view(MINUTES_VIEW, async ({ ack, body, view, client }) => {
+  routes.view(MINUTES_VIEW, async ({ ack, body, view, client }) => {
     const values = view.state.values as Parameters<typeof readText>[0];
     try {
       const message = await recordMinutes(deps, {

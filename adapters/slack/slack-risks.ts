@@ -1,4 +1,3 @@
-import type { App } from '@slack/bolt';
 import { findMemberships, type PlatformIdentity } from '../../workflows/core/directory';
 import {
   addRisk,
@@ -13,6 +12,7 @@ import { type CommandDeps, explain, notInDirectory } from '../commands/command-d
 import { parseRiskCommand, riskHelp } from '../commands/risk-command';
 import { escapeMrkdwn } from './slack-escape';
 import { ADD_RISK_VIEW, addRiskView, FIELD, personOption, readAddRiskForm } from './slack-risk-form';
+import type { SlackRoutes } from './slack-routes';
 
 const NOT_IN_DIRECTORY = notInDirectory('Slack user');
 
@@ -20,8 +20,8 @@ const private_ = (text: string) => ({ response_type: 'ephemeral' as const, text:
 const identity = (userId: string): PlatformIdentity => ({ platform: 'slack', userId });
 
 /** `/risk` and its add form. */
-export function registerSlackRisks(app: App, deps: CommandDeps) {
-  app.command('/risk', async ({ command, ack, client }) => {
+export function registerSlackRisks(routes: SlackRoutes, deps: CommandDeps) {
+  routes.command('/risk', async ({ command, ack, client }) => {
     const actor = identity(command.user_id);
     const parsed = parseRiskCommand(command.text);
     try {
@@ -53,7 +53,7 @@ export function registerSlackRisks(app: App, deps: CommandDeps) {
     }
   });
 
-  app.view(ADD_RISK_VIEW, async ({ ack, body, view, client }) => {
+  routes.view(ADD_RISK_VIEW, async ({ ack, body, view, client }) => {
     const form = readAddRiskForm(view.state.values as Parameters<typeof readAddRiskForm>[0]);
     const offered =
       (JSON.parse(view.private_metadata || '{}') as { relationships?: string[] }).relationships ?? [];
