@@ -6,6 +6,7 @@ import {
 } from 'botbuilder';
 import type { ConnectorClient } from 'botframework-connector';
 import { desc } from 'drizzle-orm';
+import { Agent, request } from 'undici';
 import type { Database } from '../../db/client';
 import { teamsConversations } from '../../db/schema/teams';
 import type { Notice } from '../../workflows/core/notice';
@@ -89,46 +90,62 @@ export function createTeamsSender(
     return created;
   }
 
-  /**
-   * Runs `send` with the target's conversation and the connector client kept for its service: no
-   * bot turn is built for a proactive message. New messages go to the conversation itself, as Teams
-   * documents proactive messages (a new post in a channel, not a reply in the thread of whatever the
-   * bot last heard there).
-   */
-  async function viaConnector<T>(
-    target: TeamsTarget,
-    send: (connector: ConnectorClient, reference: Partial<ConversationReference>) => Promise<T>,
-  ): Promise<T> {
-    const reference = await referenceFor(target);
-    return call(async () => send(await connectorOf(reference, connectorFor), reference));
-  }
+  const dispatcher = new Agent();
 
-  const post = (target: TeamsTarget, activity: Partial<Activity>) =>
-    viaConnector(target, async (connector, reference) => {
-      const response = await connector.conversations.sendToConversation(
-        conversationOf(reference),
-        addressed(activity, reference),
-        { timeout },
-      );
-      return response?.id ?? '';
-    });
+  /**
+   * Sends an activity to the target's conversation as the bot, with the credentials of the connector
+   * client kept for its service (they fetch and renew the token). New messages go to the conversation
+   * itself, as Teams documents proactive messages (a new post in a channel, not a reply in the thread
+   * of whatever the bot last heard there). A JSON body on undici's `request`, as Slack's sends: the
+   * connector client's pipeline and model serializer cost more CPU than every other part of a
+   * Teams message, and the worker sends one for every Teams approver, briefing and reminder.
+   */
+  async function toConversation(
+    target: TeamsTarget,
+    activity: Partial<Activity>,
+    messageId?: string,
+  ): Promise<string> {
+    const reference = await referenceFor(target);
+    const headers = await call(async () => signedHeaders(await connectorOf(reference, connectorFor)));
+    const activities = `${serviceUrlOf(reference).replace(/\/+$/, '')}/v3/conversations/${encodeURIComponent(conversationOf(reference))}/activities`;
+    const url = messageId ? `${activities}/${encodeURIComponent(messageId)}` : activities;
+    const body = JSON.stringify(addressed(messageId ? { ...activity, id: messageId } : activity, reference));
+    let answer: Awaited<ReturnType<typeof request>>;
+    try {
+      answer = await request(url, {
+        method: messageId ? 'PUT' : 'POST',
+        headers,
+        body,
+        dispatcher,
+        headersTimeout: timeout,
+        bodyTimeout: timeout,
+      });
+    } catch (error) {
+      throw refusal(undefined, undefined, (error as Error).message);
+    }
+    if (answer.statusCode >= 300) {
+      await answer.body.dump();
+      throw refusal(answer.statusCode, answer.headers['retry-after'], `HTTP ${answer.statusCode}`);
+    }
+    const sent = (await answer.body.json().catch(() => undefined)) as { id?: string } | undefined;
+    return sent?.id ?? '';
+  }
 
   return {
     send: async (target, notice) => ({
-      messageId: await post(target, { type: 'message', attachments: [noticeToAdaptiveCard(notice)] }),
+      messageId: await toConversation(target, {
+        type: 'message',
+        attachments: [noticeToAdaptiveCard(notice)],
+      }),
     }),
     sendText: async (target, text) => {
-      await post(target, { type: 'message', text, textFormat: 'plain' });
+      await toConversation(target, { type: 'message', text, textFormat: 'plain' });
     },
     update: async (target, messageId, notice) => {
-      const activity = { type: 'message', id: messageId, attachments: [noticeToAdaptiveCard(notice)] };
-      await viaConnector(target, (connector, reference) =>
-        connector.conversations.updateActivity(
-          conversationOf(reference),
-          messageId,
-          addressed(activity, reference),
-          { timeout },
-        ),
+      await toConversation(
+        target,
+        { type: 'message', attachments: [noticeToAdaptiveCard(notice)] },
+        messageId,
       );
     },
   };
@@ -143,14 +160,25 @@ const addressed = (activity: Partial<Activity>, reference: Partial<ConversationR
 
 const conversationOf = (reference: Partial<ConversationReference>) => reference.conversation?.id ?? '';
 
-function connectorOf(
-  reference: Partial<ConversationReference>,
-  connectorFor: ConnectorFor,
-): Promise<ConnectorClient> {
+/** JSON headers, signed by the connector client's credentials (the bot's token, when it has an app id). */
+async function signedHeaders(connector: ConnectorClient): Promise<Record<string, string>> {
+  const headers: Record<string, string> = { 'content-type': 'application/json; charset=utf-8' };
+  const set = (name: string, value: string) => {
+    headers[name.toLowerCase()] = value;
+  };
+  type Signed = Parameters<ConnectorClient['credentials']['signRequest']>[0];
+  await connector.credentials.signRequest({ headers: { set } } as unknown as Signed);
+  return headers;
+}
+
+function serviceUrlOf(reference: Partial<ConversationReference>): string {
   if (!reference.serviceUrl)
     throw new DeliveryError('the Teams conversation reference has no service URL', true);
-  return connectorFor(reference.serviceUrl);
+  return reference.serviceUrl;
 }
+
+const connectorOf = (reference: Partial<ConversationReference>, connectorFor: ConnectorFor) =>
+  connectorFor(serviceUrlOf(reference));
 
 async function call<T>(operation: () => Promise<T>): Promise<T> {
   try {
@@ -160,15 +188,24 @@ async function call<T>(operation: () => Promise<T>): Promise<T> {
   }
 }
 
+/** A connector client's error (opening a chat) as a delivery error. */
 function toDeliveryError(error: unknown): DeliveryError {
   const e = error as {
     statusCode?: number;
     message?: string;
     response?: { headers?: { get?: (name: string) => string | undefined } };
   };
-  const status = e.statusCode;
+  return refusal(e.statusCode, e.response?.headers?.get?.('retry-after'), e.message ?? String(error));
+}
+
+/** What the Bot Connector's answer means for the outbox: a pause, a retry, or a permanent refusal. */
+function refusal(
+  status: number | undefined,
+  retryAfterHeader: string | string[] | undefined,
+  detail: string,
+): DeliveryError {
   if (status === 429) {
-    const retryAfter = Number(e.response?.headers?.get?.('retry-after'));
+    const retryAfter = Number(retryAfterHeader);
     return new DeliveryError(
       'Teams rate limited the call',
       false,
@@ -178,5 +215,5 @@ function toDeliveryError(error: unknown): DeliveryError {
   if (status !== undefined && status >= 400 && status < 500 && status !== 408) {
     return new DeliveryError(`Teams refused the message: HTTP ${status}`, true);
   }
-  return new DeliveryError(`Teams could not be reached: ${e.message ?? String(error)}`, false);
+  return new DeliveryError(`Teams could not be reached: ${detail}`, false);
 }

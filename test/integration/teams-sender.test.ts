@@ -1,5 +1,6 @@
 import type { ConversationReference } from 'botbuilder';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AppCredentials } from 'botframework-connector';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createTeamsBot } from '../../adapters/teams/teams-adapter';
 import { personalKey, storeConversation } from '../../adapters/teams/teams-conversations';
 import { createTeamsSender } from '../../adapters/teams/teams-sender';
@@ -33,6 +34,53 @@ describe('the Teams sender', () => {
     );
     return createTeamsSender(bot, database.db, { timeoutMs });
   };
+
+  it('sends and updates as the bot, with the token its app credentials hold', async () => {
+    const bot = createTeamsBot(
+      {
+        appId: 'accord-app-id',
+        appPassword: 'not-a-real-secret',
+        appType: 'MultiTenant',
+        tenantId: undefined,
+      },
+      () => {},
+    );
+    // Microsoft's login service cannot run here: the credentials' token fetch answers as it would.
+    const credentials = (await bot.connectorFor(connector.serviceUrl)).credentials as AppCredentials;
+    vi.spyOn(credentials, 'getToken').mockResolvedValue('token-from-login');
+    const teams = createTeamsSender(bot, database.db);
+    const before = connector.calls.length;
+
+    const { messageId } = await teams.send({ aadObjectId: 'aad-kim' }, { title: 'Signed' });
+    await teams.update({ aadObjectId: 'aad-kim' }, messageId, { title: 'Signed, then changed' });
+
+    const [sent, updated] = connector.calls.slice(before);
+    expect(sent).toMatchObject({
+      method: 'POST',
+      path: '/v3/conversations/a%3Apersonal-aad-kim/activities',
+      authorization: 'Bearer token-from-login',
+      activity: {
+        type: 'message',
+        from: { id: '28:accord-bot' },
+        conversation: { id: 'a:personal-aad-kim' },
+      },
+    });
+    expect(updated).toMatchObject({
+      method: 'PUT',
+      path: `/v3/conversations/a%3Apersonal-aad-kim/activities/${messageId}`,
+      authorization: 'Bearer token-from-login',
+      activity: { id: messageId },
+    });
+    expect(JSON.stringify(updated?.activity)).toContain('Signed, then changed');
+  });
+
+  it('sends no token for a bot without an app id (the Emulator)', async () => {
+    const before = connector.calls.length;
+    await sender(2000).send({ aadObjectId: 'aad-kim' }, { title: 'Unsigned' });
+    expect(connector.calls.slice(before)).toEqual([
+      expect.objectContaining({ method: 'POST', authorization: undefined }),
+    ]);
+  });
 
   /** Sends to `aadObjectId` against a 300 ms timeout while Teams answers after 2 s: what failed. */
   const sendUnanswered = async (aadObjectId: string) => {

@@ -7,6 +7,8 @@ export type ConnectorCall = {
   path: string;
   conversationId: string;
   activity: Record<string, unknown>;
+  /** The Authorization header the bot sent, if any. */
+  authorization?: string;
 };
 
 /** The next call's answer: a status (200: the usual answer), and how long to wait before it. */
@@ -26,7 +28,8 @@ export async function startFakeBotConnector() {
     const raw = await readBody(req);
     const activity = raw ? (JSON.parse(raw) as Record<string, unknown>) : {};
     const conversationId = decodeURIComponent(path.match(/^\/v3\/conversations\/([^/]+)/)?.[1] ?? '');
-    calls.push({ at: Date.now(), method: req.method ?? '', path, conversationId, activity });
+    const { authorization } = req.headers;
+    calls.push({ at: Date.now(), method: req.method ?? '', path, conversationId, activity, authorization });
     const next = scripted.shift();
     if (next?.delayMs) await new Promise((resolve) => setTimeout(resolve, next.delayMs));
     if (next && next.status !== 200) {
