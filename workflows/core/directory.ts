@@ -1,5 +1,6 @@
 import { and, asc, eq, inArray, isNull, type SQL, sql } from 'drizzle-orm';
 import { type Executor, preparedStatement } from '../../db/client';
+import { rowFromJson } from '../../db/json-rows';
 import { escalationLevels, people, relationships, roles } from '../../db/schema/directory';
 import { goals } from '../../db/schema/goals';
 import type { Recipient } from '../../db/schema/jobs';
@@ -21,44 +22,41 @@ export type PlatformIdentity =
   | { platform: 'slack'; userId: string }
   | { platform: 'teams'; aadObjectId: string };
 
+/**
+ * A relationship with its people, one ladder's levels and the roles routing needs, in one statement:
+ * every decision, routing batch and SLA check reads it, and each table on its own was a round trip
+ * of its own (a few milliseconds each on a worker that is busy sending).
+ */
+const directoryStatement = preparedStatement<{
+  relationship: Record<string, unknown>;
+  people: Record<string, unknown>[];
+  levels: Record<string, unknown>[];
+  roles: Record<string, unknown>[];
+}>(
+  () => sql`
+    SELECT row_to_json(r) AS relationship,
+      (SELECT coalesce(json_agg(p), '[]') FROM ${people} p
+        WHERE p.relationship_id = r.id AND p.retired_at IS NULL) AS people,
+      (SELECT coalesce(json_agg(l ORDER BY l.position), '[]') FROM ${escalationLevels} l
+        WHERE l.relationship_id = r.id AND l.ladder = ${sql.placeholder('ladder')}
+          AND l.retired_at IS NULL) AS levels,
+      -- Only the roles routing needs: a relationship can have thousands of meeting attendees.
+      (SELECT coalesce(json_agg(o), '[]') FROM ${roles} o
+        WHERE o.relationship_id = r.id AND o.role IN ('approver', 'executive')
+          AND o.retired_at IS NULL) AS roles
+    FROM ${relationships} r
+    WHERE r.id = ${sql.placeholder('relationshipId')} AND r.retired_at IS NULL`,
+);
+
 /** `ladder` picks the escalation levels: the relationship's (`''`) or a goal's own (`goal:<id>`). */
 export async function loadDirectory(
   db: Executor,
   relationshipId: string,
   ladder = '',
 ): Promise<RelationshipDirectory | undefined> {
-  const [relationship] = await db
-    .select()
-    .from(relationships)
-    .where(and(eq(relationships.id, relationshipId), isNull(relationships.retiredAt)));
-  if (!relationship) return undefined;
-  // One after the other: a transaction is one connection, which runs one query at a time anyway.
-  const personRows = await db
-    .select()
-    .from(people)
-    .where(and(eq(people.relationshipId, relationshipId), isNull(people.retiredAt)));
-  const levelRows = await db
-    .select()
-    .from(escalationLevels)
-    .where(
-      and(
-        eq(escalationLevels.relationshipId, relationshipId),
-        eq(escalationLevels.ladder, ladder),
-        isNull(escalationLevels.retiredAt),
-      ),
-    )
-    .orderBy(asc(escalationLevels.position));
-  // Only the roles routing needs: a relationship can have thousands of meeting attendees.
-  const roleRows = await db
-    .select()
-    .from(roles)
-    .where(
-      and(
-        eq(roles.relationshipId, relationshipId),
-        inArray(roles.role, ['approver', 'executive']),
-        isNull(roles.retiredAt),
-      ),
-    );
+  const [found] = await directoryStatement(db, { relationshipId, ladder });
+  if (!found) return undefined;
+  const roleRows = found.roles.map((row) => rowFromJson(roles, row));
   const approversOf = (position: number) =>
     roleRows
       .filter(
@@ -67,9 +65,17 @@ export async function loadDirectory(
       .map((role) => role.personId)
       .sort();
   return {
-    relationship,
-    people: new Map(personRows.map((person) => [person.id, person])),
-    levels: levelRows.map((level) => ({ ...level, approvers: approversOf(level.position) })),
+    relationship: rowFromJson(relationships, found.relationship),
+    people: new Map(
+      found.people.map((row) => {
+        const person = rowFromJson(people, row);
+        return [person.id, person];
+      }),
+    ),
+    levels: found.levels.map((row) => {
+      const level = rowFromJson(escalationLevels, row);
+      return { ...level, approvers: approversOf(level.position) };
+    }),
     executive: roleRows.find((role) => role.role === 'executive')?.personId,
   };
 }
