@@ -59,10 +59,12 @@ export function createTeamsBot(settings: TeamsSettings, onError: (error: unknown
 }
 
 /**
- * The outbox retries a send that failed, with backoff, and pauses every Teams send for as long as a
- * 429 asks. The Azure pipeline's own retries (three, each waiting inside the call) would hide the
- * 429 from it and let the other sends go on at a throttled bot. botbuilder keeps the pipeline
- * private, hence the cast (botbuilder is pinned; a test fails if the retries come back).
+ * Opening a 1:1 chat goes through the client (messages and updates go out on their own request,
+ * teams-sender.ts, with its credentials). The outbox retries a send that failed, with backoff, and
+ * pauses every Teams send for as long as a 429 asks. The Azure pipeline's own retries (three, each
+ * waiting inside the call) would hide the 429 from it and let the other sends go on at a throttled
+ * bot. botbuilder keeps the pipeline private, hence the cast (botbuilder is pinned; a test fails if
+ * the retries come back).
  */
 function withoutPipelineRetries(connector: ConnectorClient): ConnectorClient {
   const inner = connector as unknown as {

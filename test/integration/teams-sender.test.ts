@@ -106,6 +106,17 @@ describe('the Teams sender', () => {
     expect(connector.calls.at(-1)).toMatchObject({ method: 'POST', path: '/v3/conversations' });
   });
 
+  it("hands a 429 on opening a chat to the outbox at once, with Teams' Retry-After, not retrying inside", async () => {
+    const opened = () => connector.calls.filter((call) => call.path === '/v3/conversations').length;
+    const before = opened();
+    connector.script({ status: 429, headers: { 'retry-after': '3' } });
+    const failure = await sender(10_000)
+      .send({ aadObjectId: 'aad-throttled' }, { title: 'Hello' })
+      .catch((error: unknown) => error);
+    expect(failure).toMatchObject({ permanent: false, retryAfterMs: 3000 });
+    expect(opened() - before).toBe(1);
+  });
+
   it('sends when Teams answers within the time', async () => {
     connector.script({ status: 200, delayMs: 100 });
     const { messageId } = await sender(2000).send({ aadObjectId: 'aad-kim' }, { title: 'Hello, Kim' });
