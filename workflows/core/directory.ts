@@ -25,7 +25,8 @@ export type PlatformIdentity =
 /**
  * A relationship with its people, one ladder's levels and the roles routing needs, in one statement:
  * every decision, routing batch and SLA check reads it, and each table on its own was a round trip
- * of its own (a few milliseconds each on a worker that is busy sending).
+ * of its own (a few milliseconds each on a worker that is busy sending). Only the approver and
+ * executive roles: a relationship can have thousands of meeting attendees.
  */
 const directoryStatement = preparedStatement<{
   relationship: Record<string, unknown>;
@@ -40,7 +41,6 @@ const directoryStatement = preparedStatement<{
       (SELECT coalesce(json_agg(l ORDER BY l.position), '[]') FROM ${escalationLevels} l
         WHERE l.relationship_id = r.id AND l.ladder = ${sql.placeholder('ladder')}
           AND l.retired_at IS NULL) AS levels,
-      -- Only the roles routing needs: a relationship can have thousands of meeting attendees.
       (SELECT coalesce(json_agg(o), '[]') FROM ${roles} o
         WHERE o.relationship_id = r.id AND o.role IN ('approver', 'executive')
           AND o.retired_at IS NULL) AS roles
