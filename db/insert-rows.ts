@@ -1,48 +1,41 @@
-import { getTableColumns, sql } from 'drizzle-orm';
-import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
-import { type Executor, preparedStatement } from './client';
+import { getTableColumns, type Placeholder, type SQL, sql } from 'drizzle-orm';
+import type { PgTable } from 'drizzle-orm/pg-core';
 
-type Insert = (executor: Executor, values: Record<string, unknown>) => Promise<unknown[]>;
-const statements = new WeakMap<PgTable, Map<string, Insert>>();
+/** Rows of one table that name the same columns, keyed by column name as Postgres reads JSON. */
+export type RowGroup = {
+  /** The column names, joined: what tells one group's statement from another's. */
+  signature: string;
+  names: string[];
+  rows: Record<string, unknown>[];
+};
 
 /**
- * Inserts rows of `table` (keyed as drizzle keys them) with one prepared statement that reads them
- * from a JSON array, whatever their number. A multi-row insert built by drizzle is built and planned
- * again on every call, and its text changes with the number of rows: for the rows a batch of routed
- * escalations writes at its end, that building was a large part of the worker's time. A column a row
- * leaves out takes its default, as in drizzle's insert: rows are written by the columns they name.
+ * Rows of `table` (keyed as drizzle keys them) in groups by the columns they name, for statements
+ * that read them from a JSON array whatever their number (`jsonb_populate_recordset`). A column a
+ * row leaves out takes its default, as in drizzle's insert: rows are written by the columns they
+ * name. A multi-row insert built by drizzle is built and planned again on every call, and its text
+ * changes with the number of rows.
  */
-export async function insertRows(executor: Executor, table: PgTable, rows: Record<string, unknown>[]) {
+export function rowGroups(table: PgTable, rows: Record<string, unknown>[]): RowGroup[] {
   const columns = Object.entries(getTableColumns(table));
-  const groups = new Map<string, { named: [string, PgColumn][]; rows: Record<string, unknown>[] }>();
+  const groups = new Map<string, RowGroup>();
   for (const row of rows) {
     const named = columns.filter(([key]) => row[key] !== undefined);
-    const signature = named.map(([, column]) => column.name).join(',');
-    const group = groups.get(signature) ?? { named, rows: [] };
+    const names = named.map(([, column]) => column.name);
+    const signature = names.join(',');
+    const group = groups.get(signature) ?? { signature, names, rows: [] };
     group.rows.push(Object.fromEntries(named.map(([key, column]) => [column.name, row[key]])));
     groups.set(signature, group);
   }
-  for (const [signature, group] of groups)
-    await statementFor(table, signature, group.named)(executor, { rows: JSON.stringify(group.rows) });
+  return [...groups.values()];
 }
 
-function statementFor(table: PgTable, signature: string, named: [string, PgColumn][]): Insert {
-  let byColumns = statements.get(table);
-  if (!byColumns) {
-    byColumns = new Map();
-    statements.set(table, byColumns);
-  }
-  let insert = byColumns.get(signature);
-  if (!insert) {
-    const list = sql.join(
-      named.map(([, column]) => sql.identifier(column.name)),
-      sql`, `,
-    );
-    insert = preparedStatement(
-      () => sql`INSERT INTO ${table} (${list})
-        SELECT ${list} FROM jsonb_populate_recordset(NULL::${table}, ${sql.placeholder('rows')}::jsonb)`,
-    );
-    byColumns.set(signature, insert);
-  }
-  return insert;
+/** The group's rows as `json` (a JSON array) holds them, inserted into `table`. */
+export function insertGroup(table: PgTable, group: RowGroup, json: SQL | Placeholder): SQL {
+  const list = sql.join(
+    group.names.map((name) => sql.identifier(name)),
+    sql`, `,
+  );
+  return sql`INSERT INTO ${table} (${list})
+    SELECT ${list} FROM jsonb_populate_recordset(NULL::${table}, ${json}::jsonb)`;
 }

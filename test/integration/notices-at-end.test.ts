@@ -176,4 +176,66 @@ describe('notices written as the unit of work ends', () => {
       { id: 'test-fresh.2', dueAt: due(15) },
     ]);
   });
+
+  it('writes notices with the rows remembering them, audit events and timers together, and a timer unmoved not again', async () => {
+    const scheduled: ScheduledTimer[][] = [];
+    const queued: QueuedNotices[] = [];
+    const unitOfWork = createUnitOfWork(database.db, {
+      timersScheduled: async (written) => {
+        scheduled.push(written);
+      },
+      noticesQueued: async (notices) => {
+        queued.push(notices);
+      },
+    });
+    const dueAt = new Date('2026-03-03T09:00:00.000Z');
+    const batch = async (round: number) =>
+      unitOfWork(async (work) => {
+        for (const person of ['U0GIL', 'U0HAL']) {
+          work.queueNoticeAtEnd(
+            { platform: 'slack', channel: person },
+            { title: `Round ${round} for ${person}` },
+            {
+              topic: 'issue:8',
+              urgent: true,
+              remember: {
+                into: topicMessages,
+                row: { topic: 'issue:8', purpose: `round-${round}`, personId: person },
+              },
+            },
+          );
+          work.auditAtEnd({ actor: person, kind: 'test.batch', subject: 'test:8', data: { round } });
+        }
+        await work.scheduleTimer({ id: 'test-batch.1', name: 'test.batch', dueAt, fresh: true });
+      });
+
+    await batch(1);
+    await batch(2);
+
+    const remembered = await database.db
+      .select({ purpose: topicMessages.purpose, personId: topicMessages.personId, notice: outbox.notice })
+      .from(topicMessages)
+      .innerJoin(outbox, eq(outbox.id, topicMessages.outboxId))
+      .where(eq(topicMessages.topic, 'issue:8'));
+    expect(remembered.map((row) => [row.purpose, row.personId, row.notice]).sort()).toEqual([
+      ['round-1', 'U0GIL', { title: 'Round 1 for U0GIL' }],
+      ['round-1', 'U0HAL', { title: 'Round 1 for U0HAL' }],
+      ['round-2', 'U0GIL', { title: 'Round 2 for U0GIL' }],
+      ['round-2', 'U0HAL', { title: 'Round 2 for U0HAL' }],
+    ]);
+    expect(queued.map((notices) => notices.slack.urgent.length)).toEqual([2, 2]);
+    const events = await database.db
+      .select()
+      .from(auditEvents)
+      .where(eq(auditEvents.subject, 'test:8'))
+      .orderBy(auditEvents.id);
+    expect(events.map(({ actor, data }) => [actor, data])).toEqual([
+      ['U0GIL', { round: 1 }],
+      ['U0HAL', { round: 1 }],
+      ['U0GIL', { round: 2 }],
+      ['U0HAL', { round: 2 }],
+    ]);
+    // The second round asked for the same timer at the same time: nothing to hand to the queue.
+    expect(scheduled).toEqual([[{ id: 'test-batch.1', dueAt }]]);
+  });
 });

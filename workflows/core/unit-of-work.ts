@@ -1,11 +1,11 @@
 import { and, eq, isNull, notInArray, sql } from 'drizzle-orm';
 import type { PgTable } from 'drizzle-orm/pg-core';
-import { type Database, preparedStatement, type Transaction } from '../../db/client';
-import { insertRows } from '../../db/insert-rows';
-import { auditEvents } from '../../db/schema/audit';
+import type { Database, Transaction } from '../../db/client';
+import type { auditEvents } from '../../db/schema/audit';
 import { outbox, type Recipient, timers } from '../../db/schema/jobs';
 import type { Notice } from './notice';
 import { PLATFORMS, type Platform, perPlatform } from './ports';
+import { type WritesAtEnd, writeAtEnd } from './writes-at-end';
 
 export type ScheduledTimer = { id: string; dueAt: Date };
 export type AuditEvent = typeof auditEvents.$inferInsert;
@@ -116,15 +116,15 @@ export function createUnitOfWork(db: Database, afterCommit: AfterCommit): UnitOf
   const unitOfWork = async <T>(work: (w: Work) => Promise<T>): Promise<T> => {
     const scheduled = new Map<string, ScheduledTimer>();
     const queued = noQueuedNotices();
-    const queue: QueueOne = (recipient, outboxId, options) =>
+    const queue = (recipient: Recipient, outboxId: number, options: Pick<NoticeOptions, 'urgent'>) =>
       queued[recipient.platform][options.urgent ? 'urgent' : 'routine'].push(outboxId);
     const memos = new Map<string, Promise<unknown>>();
-    const atEnd: {
-      writes: (() => Promise<void>)[];
-      notices: NoticeAtEnd[];
-      audit: AuditEvent[];
-      timers: TimerRequest[];
-    } = { writes: [], notices: [], audit: [], timers: [] };
+    const atEnd: WritesAtEnd & { writes: (() => Promise<void>)[] } = {
+      writes: [],
+      notices: [],
+      audit: [],
+      timers: [],
+    };
     const result = await db.transaction(async (tx) => {
       const value = await work({
         tx,
@@ -223,11 +223,11 @@ export function createUnitOfWork(db: Database, afterCommit: AfterCommit): UnitOf
         },
       });
       for (const write of atEnd.writes) await write();
-      if (atEnd.notices.length > 0) await writeNoticesAtEnd(tx, atEnd.notices, queue);
-      if (atEnd.audit.length > 0) await insertRows(tx, auditEvents, atEnd.audit);
-      if (atEnd.timers.length > 0) {
-        for (const timer of await writeTimersAtEnd(tx, atEnd.timers)) scheduled.set(timer.id, timer);
-      }
+      const written = await writeAtEnd(tx, atEnd);
+      atEnd.notices.forEach(({ recipient, options }, i) => {
+        queue(recipient, written.outboxIds[i] ?? 0, options);
+      });
+      for (const timer of written.timers) scheduled.set(timer.id, timer);
       return value;
     });
     await Promise.allSettled([
@@ -237,86 +237,4 @@ export function createUnitOfWork(db: Database, afterCommit: AfterCommit): UnitOf
     return result;
   };
   return Object.assign(unitOfWork, { oneStatement });
-}
-
-type NoticeAtEnd = { recipient: Recipient; notice: Notice; options: AtEndOptions };
-type QueueOne = (recipient: Recipient, outboxId: number, options: Pick<NoticeOptions, 'urgent'>) => void;
-
-/**
- * Outbox rows from one JSON array, each given its id from the sequence before it is written, so the
- * ids come back in the order of the array: the statement itself guarantees what the order of an
- * INSERT's RETURNING would not.
- */
-const insertNotices = preparedStatement<{ id: string }>(
-  () => sql`
-    WITH input AS MATERIALIZED (
-      SELECT e.ord, nextval(pg_get_serial_sequence('outbox', 'id')) AS id, r.*
-      FROM jsonb_array_elements(${sql.placeholder('notices')}::jsonb) WITH ORDINALITY AS e(value, ord),
-        jsonb_to_record(e.value)
-          AS r(recipient jsonb, notice jsonb, relationship_id text, topic text, urgent boolean)
-    ), written AS (
-      INSERT INTO outbox (id, recipient, notice, relationship_id, topic, urgent)
-      SELECT id, recipient, notice, relationship_id, topic, urgent FROM input
-    )
-    SELECT id FROM input ORDER BY ord`,
-);
-
-async function writeNoticesAtEnd(tx: Transaction, notices: NoticeAtEnd[], queue: QueueOne) {
-  const rows = await insertNotices(tx, {
-    notices: JSON.stringify(
-      notices.map(({ recipient, notice, options }) => ({
-        recipient,
-        notice,
-        relationship_id: options.relationshipId ?? null,
-        topic: options.topic ?? null,
-        urgent: options.urgent ?? false,
-      })),
-    ),
-  });
-  if (rows.length !== notices.length) throw new Error('the outbox insert did not return a row per notice');
-  const remembered = new Map<PgTable, Record<string, unknown>[]>();
-  notices.forEach(({ recipient, options }, i) => {
-    const outboxId = Number(rows[i]?.id);
-    queue(recipient, outboxId, options);
-    const { remember } = options;
-    if (!remember) return;
-    const into = remembered.get(remember.into) ?? [];
-    into.push({ ...remember.row, outboxId });
-    remembered.set(remember.into, into);
-  });
-  for (const [table, values] of remembered) await insertRows(tx, table, values);
-}
-
-/**
- * Timers from one JSON array, as scheduleTimer writes one: the same timer at the same time is left
- * as it is, and only a move, or a timer cancelled before, is written again. Returns those written.
- */
-const upsertTimers = preparedStatement<{ id: string; due_at: Date }>(
-  () => sql`
-    INSERT INTO timers (id, name, due_at, relationship_id, payload, group_key)
-    SELECT id, name, due_at, relationship_id, payload, group_key
-    FROM jsonb_populate_recordset(NULL::timers, ${sql.placeholder('timers')}::jsonb)
-    ON CONFLICT (id) DO UPDATE SET name = excluded.name, due_at = excluded.due_at,
-      payload = excluded.payload, group_key = excluded.group_key, fired_at = NULL, cancelled_at = NULL,
-      failures = 0
-    WHERE timers.due_at IS DISTINCT FROM excluded.due_at OR timers.cancelled_at IS NOT NULL
-    RETURNING id, due_at`,
-);
-
-async function writeTimersAtEnd(tx: Transaction, requests: TimerRequest[]): Promise<ScheduledTimer[]> {
-  // One row per id, the last asked for: a statement may not write a row twice.
-  const latest = new Map(requests.map((timer) => [timer.id, timer]));
-  const written = await upsertTimers(tx, {
-    timers: JSON.stringify(
-      [...latest.values()].map((timer) => ({
-        id: timer.id,
-        name: timer.name,
-        due_at: timer.dueAt,
-        relationship_id: timer.relationshipId ?? null,
-        payload: timer.payload ?? {},
-        group_key: timer.group ?? null,
-      })),
-    ),
-  });
-  return written.map((row) => ({ id: row.id, dueAt: row.due_at }));
 }
