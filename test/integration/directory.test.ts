@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { and, eq, isNull } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { people, relationships } from '../../db/schema/index';
+import { absences, people, relationships } from '../../db/schema/index';
 import { loadDirectory } from '../../workflows/core/directory';
 import { applyGovernance, formatProblems, validateGovernance } from '../../workflows/governance/index';
 import { createTestDatabase, type TestDatabase } from '../support/database';
@@ -84,6 +84,21 @@ describe('the directory an escalation climbs, read in one statement', () => {
       { position: 3, name: 'Executive', quorum: 1, respondWithinSeconds: 2 * 86_400, approvers: ['erin'] },
     ]);
     expect(directory?.executive).toBe('erin');
+  });
+
+  it('has the absences not ended, with their delegates', async () => {
+    const until = new Date('2027-02-01T17:00:00.000Z');
+    const createdAt = new Date('2027-01-20T09:00:00.000Z');
+    await database.db.insert(absences).values([
+      { relationshipId: 'acme-globex', personId: 'dave', until, delegateId: 'carol', createdAt },
+      { relationshipId: 'acme-globex', personId: 'bob', until, delegateId: null, createdAt },
+      { relationshipId: 'acme-globex', personId: 'carol', until, createdAt, endedAt: createdAt },
+    ]);
+    const directory = await loadDirectory(database.db, 'acme-globex');
+    expect(directory?.absences.sort((a, b) => a.personId.localeCompare(b.personId))).toEqual([
+      { personId: 'bob', until, delegateId: null },
+      { personId: 'dave', until, delegateId: 'carol' },
+    ]);
   });
 
   it('has no levels for a ladder nobody defined, and nothing for an unknown relationship', async () => {

@@ -2,6 +2,7 @@ import { and, asc, eq, inArray, isNull, type SQL, sql } from 'drizzle-orm';
 import { type Executor, preparedStatement } from '../../db/client';
 import { rowFromJson } from '../../db/json-rows';
 import { escalationLevels, people, relationships, roles } from '../../db/schema/directory';
+import { absences } from '../../db/schema/escalations';
 import { goals } from '../../db/schema/goals';
 import type { Recipient } from '../../db/schema/jobs';
 
@@ -9,12 +10,17 @@ export type Person = typeof people.$inferSelect;
 export type Relationship = typeof relationships.$inferSelect;
 export type Level = typeof escalationLevels.$inferSelect & { approvers: string[] };
 
-/** One relationship's governance as it stands now: who is who, and the escalation plan. */
+/** An approver marked away until a time, with the delegate who decides in their place, if any. */
+export type Absence = { personId: string; until: Date; delegateId: string | null };
+
+/** One relationship's governance as it stands now: who is who, who is away, and the escalation plan. */
 export type RelationshipDirectory = {
   relationship: Relationship;
   people: Map<string, Person>;
   levels: Level[];
   executive: string | undefined;
+  /** The absences not ended (`/escalate back`); one whose `until` has passed no longer counts. */
+  absences: Absence[];
 };
 
 /** How a person is addressed on a platform; user ids are what adapters resolve actors from. */
@@ -23,16 +29,17 @@ export type PlatformIdentity =
   | { platform: 'teams'; aadObjectId: string };
 
 /**
- * A relationship with its people, one ladder's levels and the roles routing needs, in one statement:
- * every decision, routing batch and SLA check reads it, and each table on its own was a round trip
- * of its own (a few milliseconds each on a worker that is busy sending). Only the approver and
- * executive roles: a relationship can have thousands of meeting attendees.
+ * A relationship with its people, one ladder's levels, the roles routing needs and its absences, in
+ * one statement: every decision, routing batch and SLA check reads it, and each table on its own was
+ * a round trip of its own (a few milliseconds each on a worker that is busy sending). Only the
+ * approver and executive roles: a relationship can have thousands of meeting attendees.
  */
 const directoryStatement = preparedStatement<{
   relationship: Record<string, unknown>;
   people: Record<string, unknown>[];
   levels: Record<string, unknown>[];
   roles: Record<string, unknown>[];
+  absences: Record<string, unknown>[];
 }>(
   () => sql`
     SELECT row_to_json(r) AS relationship,
@@ -43,7 +50,9 @@ const directoryStatement = preparedStatement<{
           AND l.retired_at IS NULL) AS levels,
       (SELECT coalesce(json_agg(o), '[]') FROM ${roles} o
         WHERE o.relationship_id = r.id AND o.role IN ('approver', 'executive')
-          AND o.retired_at IS NULL) AS roles
+          AND o.retired_at IS NULL) AS roles,
+      (SELECT coalesce(json_agg(a), '[]') FROM ${absences} a
+        WHERE a.relationship_id = r.id AND a.ended_at IS NULL) AS absences
     FROM ${relationships} r
     WHERE r.id = ${sql.placeholder('relationshipId')} AND r.retired_at IS NULL`,
 );
@@ -77,6 +86,10 @@ export async function loadDirectory(
       return { ...level, approvers: approversOf(level.position) };
     }),
     executive: roleRows.find((role) => role.role === 'executive')?.personId,
+    absences: found.absences.map((row) => {
+      const { personId, until, delegateId } = rowFromJson(absences, row);
+      return { personId, until, delegateId };
+    }),
   };
 }
 

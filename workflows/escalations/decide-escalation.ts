@@ -4,7 +4,6 @@ import type { Clock } from '../core/clock';
 import { type PlatformIdentity, personOf, type RelationshipDirectory } from '../core/directory';
 import type { Notice } from '../core/notice';
 import type { UnitOfWork, Work } from '../core/unit-of-work';
-import { loadAbsences } from './absences';
 import { escalationDirectory } from './escalation-directory';
 import { audit, cancelSla, lockEscalation, moveUp, refreshMessages, tell } from './escalation-engine';
 import { EscalationError } from './escalation-errors';
@@ -95,9 +94,7 @@ export async function decideEscalation(
       return refuse('own_escalation', `You raised ${ref}, so you cannot decide it: the other approvers do.`);
     }
     const level = directory.levels.find((candidate) => candidate.position === escalation.level);
-    const route =
-      level &&
-      routeLevel(level, escalation.raisedBy, await loadAbsences(work.tx, escalation.relationshipId), now);
+    const route = level && routeLevel(level, escalation.raisedBy, directory.absences, now);
     const decider = route && deciderFor(route, actorId);
     const isExecutive = actorId === directory.executive;
     if (!decider && !isExecutive) {

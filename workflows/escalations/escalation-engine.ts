@@ -5,7 +5,6 @@ import { outbox, type Recipient } from '../../db/schema/jobs';
 import { directMessageTo, type Level, type RelationshipDirectory } from '../core/directory';
 import type { Notice } from '../core/notice';
 import type { Work } from '../core/unit-of-work';
-import { loadAbsences } from './absences';
 import { slaDueAt } from './business-hours';
 import {
   approverClosed,
@@ -293,8 +292,13 @@ export async function moveUp(
   why: MoveReason,
   now: Date,
 ): Promise<{ escalation: Escalation; level: Level; passed: Level[]; reached: string[] } | undefined> {
-  const absent = await loadAbsences(work.tx, escalation.relationshipId);
-  const next = nextReachableLevel(directory.levels, escalation.level, escalation.raisedBy, absent, now);
+  const next = nextReachableLevel(
+    directory.levels,
+    escalation.level,
+    escalation.raisedBy,
+    directory.absences,
+    now,
+  );
   if (!next) return undefined;
   await cancelSla(work, escalation);
   const [moved] = await work.tx

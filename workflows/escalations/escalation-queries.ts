@@ -5,7 +5,6 @@ import { escalationDecisions, escalations } from '../../db/schema/escalations';
 import type { Clock } from '../core/clock';
 import { findMemberships, loadDirectory, type PlatformIdentity } from '../core/directory';
 import { formatInZone, formatSpan } from '../core/time-format';
-import { loadAbsences } from './absences';
 import { escalationDirectory } from './escalation-directory';
 import { topic } from './escalation-engine';
 import { EscalationError } from './escalation-errors';
@@ -41,7 +40,6 @@ export async function listEscalations(db: Executor, clock: Clock, actor: Platfor
             ),
           )
       : [];
-    const absent = await loadAbsences(db, relationshipId);
     for (const escalation of open) {
       const line = `${reference(escalation.id)} ${escalation.title} (level ${escalation.level}, ${escalation.severity}, open ${formatSpan((now.getTime() - escalation.createdAt.getTime()) / 1000)})`;
       if (escalation.raisedBy === personId) mine.push(line);
@@ -49,7 +47,7 @@ export async function listEscalations(db: Executor, clock: Clock, actor: Platfor
         ? await escalationDirectory(db, relationshipId, escalation.goalId)
         : directory;
       const level = ladder?.levels.find((candidate) => candidate.position === escalation.level);
-      const route = level && routeLevel(level, escalation.raisedBy, absent, now);
+      const route = level && routeLevel(level, escalation.raisedBy, directory.absences, now);
       const isDecider = route && deciderFor(route, personId);
       const alreadyDecided = decided.some(
         (d) => d.escalationId === escalation.id && d.level === escalation.level,

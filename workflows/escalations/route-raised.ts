@@ -6,7 +6,6 @@ import type { Clock } from '../core/clock';
 import { directMessageTo, type RelationshipDirectory } from '../core/directory';
 import type { TimerHandler } from '../core/timers';
 import type { Work } from '../core/unit-of-work';
-import { loadAbsences } from './absences';
 import { escalationDirectory } from './escalation-directory';
 import {
   audit,
@@ -45,7 +44,7 @@ export function onEscalationRaised(clock: Clock): TimerHandler {
     );
     const first = directory?.levels[0];
     if (!directory || !first) return closeUnroutable(work, raised, directory, clock.now());
-    const absent = await work.memo(`absences:${relationshipId}`, () => loadAbsences(work.tx, relationshipId));
+    const absent = directory.absences;
     const now = clock.now();
     const firstRoute = routeLevel(first, raisedBy, absent, now);
     const start =

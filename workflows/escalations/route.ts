@@ -1,7 +1,4 @@
-import type { Level } from '../core/directory';
-
-/** An approver away until `until`, with someone deciding in their place or no one. */
-export type Absence = { personId: string; until: Date; delegateId: string | null };
+import type { Absence, Level } from '../core/directory';
 
 /** Who decides at a level: the approver, or a delegate deciding for an away approver. */
 export type Decider = { personId: string; forApprover?: string };
