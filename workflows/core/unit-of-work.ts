@@ -5,7 +5,7 @@ import type { auditEvents } from '../../db/schema/audit';
 import { outbox, type Recipient, timers } from '../../db/schema/jobs';
 import type { Notice } from './notice';
 import { PLATFORMS, type Platform, perPlatform } from './ports';
-import { type WritesAtEnd, writeAtEnd } from './writes-at-end';
+import { type ChangeAtEnd, type WritesAtEnd, writeAtEnd } from './writes-at-end';
 
 export type ScheduledTimer = { id: string; dueAt: Date };
 export type AuditEvent = typeof auditEvents.$inferInsert;
@@ -90,10 +90,11 @@ export type Work = {
    */
   memo: <T>(key: string, load: () => Promise<T>) => Promise<T>;
   /**
-   * Runs `write` once the work itself is done, before the notices, audit events and timers at end
-   * are written and the transaction commits: for changes a batch gathers into one statement.
+   * A change a batch gathers into one part of the statement that ends the work (with the notices,
+   * audit events and timers): `change` reads `rows` as a JSON array, once the work itself is done,
+   * so rows added to the array until then are in it. `name` names the part and its shape.
    */
-  beforeCommit: (write: () => Promise<void>) => void;
+  changeAtEnd: (change: ChangeAtEnd) => void;
 };
 
 export type UnitOfWork = {
@@ -119,12 +120,7 @@ export function createUnitOfWork(db: Database, afterCommit: AfterCommit): UnitOf
     const queue = (recipient: Recipient, outboxId: number, options: Pick<NoticeOptions, 'urgent'>) =>
       queued[recipient.platform][options.urgent ? 'urgent' : 'routine'].push(outboxId);
     const memos = new Map<string, Promise<unknown>>();
-    const atEnd: WritesAtEnd & { writes: (() => Promise<void>)[] } = {
-      writes: [],
-      notices: [],
-      audit: [],
-      timers: [],
-    };
+    const atEnd: WritesAtEnd = { changes: [], notices: [], audit: [], timers: [] };
     const result = await db.transaction(async (tx) => {
       const value = await work({
         tx,
@@ -218,11 +214,10 @@ export function createUnitOfWork(db: Database, afterCommit: AfterCommit): UnitOf
         auditAtEnd: (event) => {
           atEnd.audit.push(event);
         },
-        beforeCommit: (write) => {
-          atEnd.writes.push(write);
+        changeAtEnd: (change) => {
+          atEnd.changes.push(change);
         },
       });
-      for (const write of atEnd.writes) await write();
       const written = await writeAtEnd(tx, atEnd);
       atEnd.notices.forEach(({ recipient, options }, i) => {
         queue(recipient, written.outboxIds[i] ?? 0, options);

@@ -1,4 +1,4 @@
-import { getTableName, type SQL, sql } from 'drizzle-orm';
+import { getTableName, type Placeholder, type SQL, sql } from 'drizzle-orm';
 import type { PgTable } from 'drizzle-orm/pg-core';
 import { preparedStatement, type Transaction } from '../../db/client';
 import { insertGroup, type RowGroup, rowGroups } from '../../db/insert-rows';
@@ -9,15 +9,23 @@ import type { AtEndOptions, AuditEvent, ScheduledTimer, TimerRequest } from './u
 
 export type NoticeAtEnd = { recipient: Recipient; notice: Notice; options: AtEndOptions };
 
+/** A change of rows read from a JSON array (`rows`), written as one part of the statement. */
+export type ChangeAtEnd = { name: string; change: (rows: Placeholder) => SQL; rows: unknown[] };
+
 /** What a unit of work gathered to write as it ends. */
-export type WritesAtEnd = { notices: NoticeAtEnd[]; audit: AuditEvent[]; timers: TimerRequest[] };
+export type WritesAtEnd = {
+  changes: ChangeAtEnd[];
+  notices: NoticeAtEnd[];
+  audit: AuditEvent[];
+  timers: TimerRequest[];
+};
 
 type Written = { ord: string | null; id: string; due_at: Date | null };
 
 /**
- * Writes the notices (with the rows that remember them), audit events and timers a unit of work
- * gathered, in one statement: each was a statement of its own, and each statement a round trip, a
- * few milliseconds on a worker busy sending; a routed batch of escalations has all of them.
+ * Writes the changes, notices (with the rows that remember them), audit events and timers a unit of
+ * work gathered, in one statement: each was a statement of its own, and each statement a round trip,
+ * a few milliseconds on a worker busy sending; a routed batch of escalations has all of them.
  * Returns the outbox ids of the notices, in their order, and the timers written.
  *
  * Outbox ids are taken from the sequence before the insert, so each notice gets back its own, and
@@ -40,6 +48,10 @@ export async function writeAtEnd(
     return sql.placeholder(name);
   };
 
+  for (const { name, change, rows } of writes.changes) {
+    parts.push(sql`${sql.identifier(name)} AS (${change(json(rows))})`);
+    shape.push(name);
+  }
   if (writes.notices.length > 0) {
     parts.push(sql`input AS MATERIALIZED (
       SELECT e.ord, nextval(pg_get_serial_sequence('outbox', 'id')) AS id, r.*

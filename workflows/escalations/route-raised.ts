@@ -1,5 +1,4 @@
 import { and, eq, sql } from 'drizzle-orm';
-import { preparedStatement } from '../../db/client';
 import { people } from '../../db/schema/directory';
 import { escalations } from '../../db/schema/escalations';
 import type { Clock } from '../core/clock';
@@ -111,23 +110,21 @@ const lockedOf = (work: Work, ids: number[]) =>
   work.memo('raised-escalations', () => lockEscalations(work.tx, ids));
 
 /**
- * The levels and SLA due times the batch routed to, written by one statement as its work ends
- * rather than one each: the batch locked these rows, and nothing in it reads them back.
+ * The levels and SLA due times the batch routed to, written as its work ends rather than one each:
+ * the batch locked these rows, and nothing in it reads them back.
  */
 const levelsSet = (work: Work) =>
   work.memo('routed-levels', async () => {
     const routed: { id: number; level: number; due: Date | null }[] = [];
-    work.beforeCommit(async () => {
-      await setLevelsStatement(work.tx, { routed: JSON.stringify(routed) });
+    work.changeAtEnd({
+      name: 'routed_levels',
+      rows: routed,
+      change: (rows) => sql`UPDATE escalations SET level = routed.level, sla_due_at = routed.due
+        FROM jsonb_to_recordset(${rows}::jsonb) AS routed(id integer, level integer, due timestamptz)
+        WHERE escalations.id = routed.id`,
     });
     return routed;
   });
-
-const setLevelsStatement = preparedStatement(
-  () => sql`UPDATE escalations SET level = routed.level, sla_due_at = routed.due
-    FROM jsonb_to_recordset(${sql.placeholder('routed')}::jsonb) AS routed(id integer, level integer, due timestamptz)
-    WHERE escalations.id = routed.id`,
-);
 
 /**
  * The relationship was retired, or lost its escalation levels, between the raise and its routing (the
