@@ -1,6 +1,7 @@
-import { Agent, request } from 'undici';
+import { Agent } from 'undici';
 import type { Notice } from '../../workflows/core/notice';
 import { DeliveryError } from '../../workflows/core/ports';
+import { requestJson } from '../http/json-request';
 import { noticeToSlack } from './slack-render';
 
 // Slack errors that no retry can fix: the recipient or the bot's access is wrong.
@@ -49,40 +50,19 @@ export function createSlackSender(options: { botToken: string; apiUrl: string })
   };
 
   async function call(method: string, body: Record<string, unknown>): Promise<SlackAnswer> {
-    const { statusCode, headers: answered, result } = await post(method, body);
-    if (statusCode === 429) {
-      const retryAfter = Number(answered['retry-after']);
-      throw new DeliveryError(
-        'Slack rate limited the call',
-        false,
-        (Number.isFinite(retryAfter) ? retryAfter : 1) * 1000,
-      );
-    }
-    if (statusCode !== 200) throw new DeliveryError(`Slack answered HTTP ${statusCode}`, false);
-    if (result?.ok) return result;
-    const code = result?.error ?? 'unknown_error';
+    const answer = await requestJson('Slack', `${base}${method}`, {
+      method: 'POST',
+      headers,
+      body,
+      dispatcher,
+      timeoutMs: TIMEOUT_MS,
+    });
+    if (answer.status !== 200) throw new DeliveryError(`Slack answered HTTP ${answer.status}`, false);
+    const result = answer.json as SlackAnswer | undefined;
+    if (!result) throw new DeliveryError('Slack answered with something other than JSON', false);
+    if (result.ok) return result;
+    const code = result.error ?? 'unknown_error';
     throw new DeliveryError(`Slack refused the message: ${code}`, PERMANENT.has(code));
-  }
-
-  async function post(method: string, body: Record<string, unknown>) {
-    try {
-      const answer = await request(`${base}${method}`, {
-        method: 'POST',
-        headers,
-        body: JSON.stringify(body),
-        dispatcher,
-        headersTimeout: TIMEOUT_MS,
-        bodyTimeout: TIMEOUT_MS,
-      });
-      if (answer.statusCode !== 200) {
-        await answer.body.dump();
-        return { statusCode: answer.statusCode, headers: answer.headers, result: undefined };
-      }
-      const result = (await answer.body.json()) as SlackAnswer;
-      return { statusCode: answer.statusCode, headers: answer.headers, result };
-    } catch (error) {
-      throw new DeliveryError(`Slack could not be reached: ${(error as Error).message}`, false);
-    }
   }
 
   return {

@@ -6,11 +6,12 @@ import {
 } from 'botbuilder';
 import type { ConnectorClient } from 'botframework-connector';
 import { desc } from 'drizzle-orm';
-import { Agent, request } from 'undici';
+import { Agent } from 'undici';
 import type { Database } from '../../db/client';
 import { teamsConversations } from '../../db/schema/teams';
 import type { Notice } from '../../workflows/core/notice';
 import { DeliveryError } from '../../workflows/core/ports';
+import { rateLimited, requestJson } from '../http/json-request';
 import type { ConnectorFor, TeamsBot } from './teams-adapter';
 import { conversationFinder, conversationKey, personalKey, storeConversation } from './teams-conversations';
 import { noticeToAdaptiveCard } from './teams-render';
@@ -109,26 +110,15 @@ export function createTeamsSender(
     const headers = await call(async () => signedHeaders(await connectorOf(reference, connectorFor)));
     const activities = `${serviceUrlOf(reference).replace(/\/+$/, '')}/v3/conversations/${encodeURIComponent(conversationOf(reference))}/activities`;
     const url = messageId ? `${activities}/${encodeURIComponent(messageId)}` : activities;
-    const body = JSON.stringify(addressed(messageId ? { ...activity, id: messageId } : activity, reference));
-    let answer: Awaited<ReturnType<typeof request>>;
-    try {
-      answer = await request(url, {
-        method: messageId ? 'PUT' : 'POST',
-        headers,
-        body,
-        dispatcher,
-        headersTimeout: timeout,
-        bodyTimeout: timeout,
-      });
-    } catch (error) {
-      throw refusal(undefined, undefined, (error as Error).message);
-    }
-    if (answer.statusCode >= 300) {
-      await answer.body.dump();
-      throw refusal(answer.statusCode, answer.headers['retry-after'], `HTTP ${answer.statusCode}`);
-    }
-    const sent = (await answer.body.json().catch(() => undefined)) as { id?: string } | undefined;
-    return sent?.id ?? '';
+    const answer = await requestJson('Teams', url, {
+      method: messageId ? 'PUT' : 'POST',
+      headers,
+      body: addressed(messageId ? { ...activity, id: messageId } : activity, reference),
+      dispatcher,
+      timeoutMs: timeout,
+    });
+    if (answer.status >= 300) throw refusal(answer.status, undefined, `HTTP ${answer.status}`);
+    return (answer.json as { id?: string } | undefined)?.id ?? '';
   }
 
   return {
@@ -204,14 +194,7 @@ function refusal(
   retryAfterHeader: string | string[] | undefined,
   detail: string,
 ): DeliveryError {
-  if (status === 429) {
-    const retryAfter = Number(retryAfterHeader);
-    return new DeliveryError(
-      'Teams rate limited the call',
-      false,
-      (Number.isFinite(retryAfter) ? retryAfter : 1) * 1000,
-    );
-  }
+  if (status === 429) return rateLimited('Teams', retryAfterHeader);
   if (status !== undefined && status >= 400 && status < 500 && status !== 408) {
     return new DeliveryError(`Teams refused the message: HTTP ${status}`, true);
   }

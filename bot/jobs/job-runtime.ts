@@ -314,11 +314,6 @@ export function createJobRuntime(deps: JobRuntimeDeps) {
     });
   }
 
-  /**
-   * Sends committed new messages from this process without a trip through the queue (the work that
-   * queued them is not held up by it). What it leaves (updates, retries) goes to the queue; if it
-   * fails as a whole, Postgres still holds the rows and the reconciler offers them again.
-   */
   function waitingOn(platform: Platform) {
     return waiting[platform].urgent.length + waiting[platform].routine.length;
   }
@@ -327,6 +322,11 @@ export function createJobRuntime(deps: JobRuntimeDeps) {
     return SENDING_NOW_MAX - sendingCount[platform];
   }
 
+  /**
+   * Sends committed new messages from this process without a trip through the queue (the work that
+   * queued them is not held up by it). What it leaves (updates, retries) goes to the queue; if it
+   * fails as a whole, Postgres still holds the rows and the reconciler offers them again.
+   */
   function sendNow(platform: Platform, ids: QueuedNotices[Platform]) {
     const granted = { ...noQueuedNotices(), [platform]: ids };
     const count = queuedCount(granted);
