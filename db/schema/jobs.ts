@@ -47,7 +47,10 @@ export type Recipient =
   | { platform: 'teams'; aadObjectId: string }
   | { platform: 'teams'; conversationId: string };
 
-/** Every message to send. Written in the same transaction as the change it announces. */
+/**
+ * Every message to send. Written in the same transaction as the change it announces. Its pages keep
+ * room for the claim's update (fillfactor 70, set by migration 0011: drizzle has no table options).
+ */
 export const outbox = pgTable(
   'outbox',
   {
