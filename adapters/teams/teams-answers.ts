@@ -1,7 +1,7 @@
 import type { Attachment } from 'botbuilder';
 import { findMemberships, type PlatformIdentity } from '../../workflows/core/directory';
 import type { Notice } from '../../workflows/core/notice';
-import { type CommandDeps, notInDirectory } from '../commands/command-deps';
+import { type CommandDeps, explain, notInDirectory } from '../commands/command-deps';
 import type { MentionResolver } from './teams-mentions';
 import { noticeToAdaptiveCard } from './teams-render';
 
@@ -31,7 +31,7 @@ type Membership = Awaited<ReturnType<typeof findMemberships>>[number];
  * the answer: someone outside the directory is told so, and someone with relationships gets the
  * form back (`reopen`) asking them to choose one of theirs.
  */
-export async function formMembership(
+async function formMembership(
   deps: CommandDeps,
   actor: TeamsActor,
   relationshipId: string | undefined,
@@ -42,4 +42,35 @@ export async function formMembership(
   if (membership) return { membership };
   if (memberships.length === 0) return { answer: { message: NOT_IN_DIRECTORY } };
   return { answer: await reopen({ field: 'relationship', message: 'Choose one of your relationships.' }) };
+}
+
+/** What is wrong with a submitted form: the field it is shown on, and what to say. */
+export type FormProblem = { field: string; message: string };
+
+/**
+ * The answer to a submitted form: `submit` runs for the submitter's membership in the relationship
+ * the form names (formMembership answers anyone else). A problem with the input, returned by
+ * `submit` or thrown as the capability's own error (`problemOf`), brings the form back showing it on
+ * its field; any other failure is explained.
+ */
+export async function answerForm(
+  deps: CommandDeps,
+  actor: TeamsActor,
+  form: {
+    relationshipId: string | undefined;
+    reopen: (problem: FormProblem) => Promise<Answer>;
+    problemOf: (error: unknown) => FormProblem | undefined;
+  },
+  submit: (membership: Membership) => Promise<Answer | { problem: FormProblem }>,
+): Promise<Answer> {
+  try {
+    const found = await formMembership(deps, actor, form.relationshipId, form.reopen);
+    if ('answer' in found) return found.answer;
+    const outcome = await submit(found.membership);
+    return 'problem' in outcome ? await form.reopen(outcome.problem) : outcome;
+  } catch (error) {
+    const problem = form.problemOf(error);
+    if (!problem) return { message: explain(error, deps) };
+    return form.reopen(problem);
+  }
 }

@@ -18,9 +18,10 @@ import { type CommandDeps, explain } from '../commands/command-deps';
 import { escalateHelp, parseEscalateCommand } from '../commands/escalate-command';
 import {
   type Answer,
+  answerForm,
   confirmationCard,
   decisionAnswer,
-  formMembership,
+  type FormProblem,
   NOT_IN_DIRECTORY,
   NOT_OURS,
   type TeamsActor,
@@ -167,32 +168,31 @@ async function raiseFromForm(
   data: Record<string, unknown>,
 ): Promise<Answer> {
   const form = readRaiseForm(data);
-  try {
-    const found = await formMembership(deps, actor, form.relationshipId, (problem) =>
-      formFor(deps, actor, form.values, problem),
-    );
-    if ('answer' in found) return found.answer;
-    const { membership } = found;
-    if (form.goal && form.goal.relationshipId !== membership.relationshipId) {
-      return formFor(deps, actor, form.values, {
-        field: 'goal',
-        message: 'That goal belongs to another relationship.',
+  const reopen = (problem: FormProblem) => formFor(deps, actor, form.values, problem);
+  return answerForm(
+    deps,
+    actor,
+    { relationshipId: form.relationshipId, reopen, problemOf },
+    async (membership) => {
+      if (form.goal && form.goal.relationshipId !== membership.relationshipId) {
+        return { problem: { field: 'goal', message: 'That goal belongs to another relationship.' } };
+      }
+      const raised = await raiseEscalation(deps, {
+        relationshipId: membership.relationshipId,
+        raisedBy: membership.personId,
+        title: form.values.title ?? '',
+        description: form.values.description,
+        severity: form.values.severity as RaiseFields['severity'],
+        goalId: form.goal?.goalId,
       });
-    }
-    const raised = await raiseEscalation(deps, {
-      relationshipId: membership.relationshipId,
-      raisedBy: membership.personId,
-      title: form.values.title ?? '',
-      description: form.values.description,
-      severity: form.values.severity as RaiseFields['severity'],
-      goalId: form.goal?.goalId,
-    });
-    return {
-      card: confirmationCard(`${raised.reference}: ${raised.title}`, raised.confirmation),
-    };
-  } catch (error) {
-    if (!(error instanceof EscalationError)) return { message: explain(error, deps) };
-    const field = error.field === 'goalId' ? 'goal' : (error.field ?? 'title');
-    return formFor(deps, actor, form.values, { field, message: error.message });
-  }
+      return {
+        card: confirmationCard(`${raised.reference}: ${raised.title}`, raised.confirmation),
+      };
+    },
+  );
 }
+
+const problemOf = (error: unknown): FormProblem | undefined =>
+  error instanceof EscalationError
+    ? { field: error.field === 'goalId' ? 'goal' : (error.field ?? 'title'), message: error.message }
+    : undefined;

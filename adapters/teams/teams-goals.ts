@@ -13,9 +13,10 @@ import { type CommandDeps, explain } from '../commands/command-deps';
 import { goalHelp, parseGoalCommand } from '../commands/goal-command';
 import {
   type Answer,
+  answerForm,
   confirmationCard,
   decisionAnswer,
-  formMembership,
+  type FormProblem,
   NOT_IN_DIRECTORY,
   NOT_OURS,
   type TeamsActor,
@@ -129,25 +130,26 @@ async function proposeFromForm(
   data: Record<string, unknown>,
 ): Promise<Answer> {
   const form = readProposeForm(data);
-  try {
-    const found = await formMembership(deps, actor, form.relationshipId, (problem) =>
-      formFor(deps, actor, form.values, problem),
-    );
-    if ('answer' in found) return found.answer;
-    const { membership } = found;
-    const proposed = await proposeGoal(deps, {
-      relationshipId: membership.relationshipId,
-      proposedBy: membership.personId,
-      title: form.values.title ?? '',
-      description: form.values.description,
-      measure: form.values.measure,
-      targetDate: form.values.targetDate,
-    });
-    return {
-      card: confirmationCard(`Goal ${proposed.goal.id}: ${proposed.goal.title}`, proposed.confirmation),
-    };
-  } catch (error) {
-    if (!(error instanceof GoalError)) return { message: explain(error, deps) };
-    return formFor(deps, actor, form.values, { field: error.field ?? 'title', message: error.message });
-  }
+  const reopen = (problem: FormProblem) => formFor(deps, actor, form.values, problem);
+  return answerForm(
+    deps,
+    actor,
+    { relationshipId: form.relationshipId, reopen, problemOf },
+    async (membership) => {
+      const proposed = await proposeGoal(deps, {
+        relationshipId: membership.relationshipId,
+        proposedBy: membership.personId,
+        title: form.values.title ?? '',
+        description: form.values.description,
+        measure: form.values.measure,
+        targetDate: form.values.targetDate,
+      });
+      return {
+        card: confirmationCard(`Goal ${proposed.goal.id}: ${proposed.goal.title}`, proposed.confirmation),
+      };
+    },
+  );
 }
+
+const problemOf = (error: unknown): FormProblem | undefined =>
+  error instanceof GoalError ? { field: error.field ?? 'title', message: error.message } : undefined;

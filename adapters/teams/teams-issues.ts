@@ -18,9 +18,10 @@ import { type CommandDeps, explain } from '../commands/command-deps';
 import { issueHelp, parseIssueCommand } from '../commands/issue-command';
 import {
   type Answer,
+  answerForm,
   confirmationCard,
   decisionAnswer,
-  formMembership,
+  type FormProblem,
   NOT_IN_DIRECTORY,
   NOT_OURS,
   type TeamsActor,
@@ -34,8 +35,6 @@ import {
 } from './teams-issue-cards';
 
 const GONE = 'That issue no longer exists.';
-
-type FormError = { field: string; message: string };
 
 const ISSUE_VERBS: string[] = [...Object.values(ISSUE_ACTIONS), ADD_ISSUE_VERB, EDIT_ISSUE_VERB];
 
@@ -114,7 +113,7 @@ async function addFormFor(
   deps: CommandDeps,
   actor: TeamsActor,
   values: IssueFormValues,
-  error?: FormError,
+  error?: FormProblem,
 ): Promise<Answer> {
   const choice = await chooseRelationship(deps.db, actor.identity, actor.channel);
   if (choice.kind === 'none') return { message: NOT_IN_DIRECTORY };
@@ -141,7 +140,7 @@ async function editFormFor(
   deps: CommandDeps,
   issueId: number,
   values?: IssueFormValues,
-  error?: FormError,
+  error?: FormProblem,
 ): Promise<Answer> {
   const [issue] = await deps.db.select().from(issues).where(eq(issues.id, issueId));
   if (!issue) return { message: GONE };
@@ -209,29 +208,20 @@ async function proposeFromForm(
 ): Promise<Answer> {
   const form = readIssueForm(data);
   const relationshipId = form.values.relationship ?? form.value;
-  const found = await formMembership(deps, actor, relationshipId, (problem) =>
-    addFormFor(deps, actor, form.values, problem),
-  );
-  if ('answer' in found) return found.answer;
-  const { membership } = found;
-  if (form.ownerRelationship && form.ownerRelationship !== membership.relationshipId) {
-    return addFormFor(deps, actor, form.values, {
-      field: 'owner',
-      message: 'Choose an owner from the relationship the issue belongs to.',
-    });
-  }
-  try {
+  const reopen = (problem: FormProblem) => addFormFor(deps, actor, form.values, problem);
+  return answerForm(deps, actor, { relationshipId, reopen, problemOf: formError }, async (membership) => {
+    if (form.ownerRelationship && form.ownerRelationship !== membership.relationshipId) {
+      return {
+        problem: { field: 'owner', message: 'Choose an owner from the relationship the issue belongs to.' },
+      };
+    }
     const message = await proposeIssue(deps, {
       ...form.fields,
       relationshipId: membership.relationshipId,
       proposedBy: membership.personId,
     });
     return { card: confirmationCard('Issue proposed', message) };
-  } catch (error) {
-    const problem = formError(error);
-    if (!problem) throw error;
-    return addFormFor(deps, actor, form.values, problem);
-  }
+  });
 }
 
 async function editFromForm(
@@ -251,5 +241,5 @@ async function editFromForm(
   }
 }
 
-const formError = (error: unknown): FormError | undefined =>
+const formError = (error: unknown): FormProblem | undefined =>
   error instanceof IssueError ? { field: error.field ?? 'title', message: error.message } : undefined;

@@ -11,8 +11,9 @@ import { type CommandDeps, explain } from '../commands/command-deps';
 import { parseRiskCommand, riskHelp } from '../commands/risk-command';
 import {
   type Answer,
+  answerForm,
   confirmationCard,
-  formMembership,
+  type FormProblem,
   NOT_IN_DIRECTORY,
   NOT_OURS,
   type TeamsActor,
@@ -89,18 +90,13 @@ export async function answerRiskAction(
 ): Promise<Answer> {
   if (verb !== ADD_RISK_VERB) return { message: NOT_OURS };
   const { values, relationshipId } = readAddRiskCard(data);
-  try {
-    const found = await formMembership(deps, actor, relationshipId, (problem) =>
-      formFor(deps, actor, values, problem),
-    );
-    if ('answer' in found) return found.answer;
-    const { membership } = found;
+  const reopen = (problem: FormProblem) => formFor(deps, actor, values, problem);
+  return answerForm(deps, actor, { relationshipId, reopen, problemOf }, async (membership) => {
     const [ownerRelationship, ...ownerId] = (values.owner ?? '').split('/');
     if (values.owner && ownerRelationship !== membership.relationshipId) {
-      return formFor(deps, actor, values, {
-        field: 'owner',
-        message: 'Choose an owner from the relationship the risk belongs to.',
-      });
+      return {
+        problem: { field: 'owner', message: 'Choose an owner from the relationship the risk belongs to.' },
+      };
     }
     const added = await addRisk(deps, {
       relationshipId: membership.relationshipId,
@@ -115,8 +111,8 @@ export async function answerRiskAction(
     return {
       card: confirmationCard(`${added.reference}: ${added.risk.title}`, added.confirmation),
     };
-  } catch (error) {
-    if (!(error instanceof RiskError)) return { message: explain(error, deps) };
-    return formFor(deps, actor, values, { field: error.field ?? 'title', message: error.message });
-  }
+  });
 }
+
+const problemOf = (error: unknown): FormProblem | undefined =>
+  error instanceof RiskError ? { field: error.field ?? 'title', message: error.message } : undefined;

@@ -539,6 +539,22 @@ describe('escalations on Teams', () => {
       expect(await database.db.select().from(escalations)).toHaveLength(before.length);
     });
 
+    it('brings the form back when its goal is of another relationship, storing nothing', async () => {
+      const before = await database.db.select().from(escalations);
+      const { body } = await invoke(BOB, 'escalation.raise', {
+        action: 'escalation.raise',
+        value: 'acme',
+        title: 'Disk full',
+        severity: 'high',
+        goal: 'fast/uptime',
+      });
+      expect(body?.type).toBe('application/vnd.microsoft.card.adaptive');
+      const card = body?.value as Card;
+      expect(textsOf(card)).toContain('That goal belongs to another relationship');
+      expect(card.body.find((element) => element.id === 'title')).toMatchObject({ value: 'Disk full' });
+      expect(await database.db.select().from(escalations)).toHaveLength(before.length);
+    });
+
     it('raises from the submitted form and replaces it with the confirmation', async () => {
       const { body } = await invoke(BOB, 'escalation.raise', {
         action: 'escalation.raise',
