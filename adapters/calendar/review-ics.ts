@@ -1,6 +1,6 @@
 import { TZDate, tzOffset, tzScan } from '@date-fns/tz';
-import { getVtimezoneComponent } from '@touch4it/ical-timezones';
 import ical, { ICalCalendarMethod, ICalEventStatus } from 'ical-generator';
+import { tzlib_get_ical_block } from 'timezones-ical-library';
 
 export type ReviewInvite = {
   uid: string;
@@ -28,7 +28,7 @@ export function reviewInviteIcs(invite: ReviewInvite, now: Date): string {
     prodId: { company: 'Accord', product: 'Reviews' },
     method: ICalCalendarMethod.PUBLISH,
     // A calendar-level zone name would also write DTSTAMP as local time without Z, which RFC 5545 forbids.
-    timezone: { name: null, generator: getVtimezoneComponent },
+    timezone: { name: null, generator: vtimezoneOf },
   });
   calendar.createEvent({
     id: invite.uid,
@@ -64,20 +64,36 @@ export function icsFileName(title: string, start: Date): string {
   return `${slug || 'review'}-${start.toISOString().slice(0, 10)}.ics`;
 }
 
-// @touch4it/ical-timezones ships tzurl data from 2018: aliases resolve to another TZID, Etc/GMT±N carry inverted
-// offsets and zones such as Mexico City, Sao Paulo, Tehran or Cairo have changed rules since. Outlook trusts the
-// VTIMEZONE, so a stale one moves the meeting; UTC times put it at the right instant in every client instead.
+/** The VTIMEZONE of an IANA zone (an alias gets its canonical zone's), or null for no known zone. */
+function vtimezoneOf(timeZone: string): string | null {
+  // The library writes a line to the console for a name it does not know.
+  if (!knownToIntl(timeZone)) return null;
+  const block = tzlib_get_ical_block(timeZone);
+  return Array.isArray(block) && block[0] ? block[0] : null;
+}
+
+function knownToIntl(timeZone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+// Outlook trusts the VTIMEZONE: one that declares other offsets than the zone has now (its bundled IANA
+// data older than a rule change) would move the meeting. The invite then gives UTC times, right in
+// every client. The zone is named as its VTIMEZONE names it: an alias (Asia/Calcutta) by its canonical name.
 function trustedZone(timeZone: string, start: Date): string | null {
-  const vtimezone = getVtimezoneComponent(timeZone);
-  if (!vtimezone || vtimezone.match(/^TZID:(.*)$/m)?.[1]?.trim() !== timeZone) return null;
+  const vtimezone = vtimezoneOf(timeZone);
+  const named = vtimezone?.match(/^TZID:(.*)$/m)?.[1]?.trim();
+  if (!vtimezone || !named) return null;
   const declared = new Set([...vtimezone.matchAll(/^TZOFFSETTO:([+-])(\d{2})(\d{2})/gm)].map(offsetMinutes));
   const actual = new Set([
     tzOffset(timeZone, start),
     ...tzScan(timeZone, { start, end: new Date(start.getTime() + YEAR_MS) }).map((change) => change.offset),
   ]);
-  return declared.size === actual.size && [...declared].every((offset) => actual.has(offset))
-    ? timeZone
-    : null;
+  return declared.size === actual.size && [...declared].every((offset) => actual.has(offset)) ? named : null;
 }
 
 function offsetMinutes([, sign, hours, minutes]: RegExpMatchArray): number {

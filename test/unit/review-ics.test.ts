@@ -37,19 +37,19 @@ describe('reviewInviteIcs', () => {
         'METHOD:PUBLISH',
         'BEGIN:VTIMEZONE',
         'TZID:Europe/London',
-        'TZURL:http://tzurl.org/zoneinfo-outlook/Europe/London',
         'X-LIC-LOCATION:Europe/London',
+        'LAST-MODIFIED:20260715T220651Z',
         'BEGIN:DAYLIGHT',
+        'TZNAME:BST',
         'TZOFFSETFROM:+0000',
         'TZOFFSETTO:+0100',
-        'TZNAME:BST',
         'DTSTART:19700329T010000',
         'RRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU',
         'END:DAYLIGHT',
         'BEGIN:STANDARD',
+        'TZNAME:GMT',
         'TZOFFSETFROM:+0100',
         'TZOFFSETTO:+0000',
-        'TZNAME:GMT',
         'DTSTART:19701025T020000',
         'RRULE:FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU',
         'END:STANDARD',
@@ -169,13 +169,25 @@ describe('reviewInviteIcs', () => {
   });
 
   it.each([
-    ['a zone whose rules changed after the bundled data', 'America/Mexico_City'],
-    ['an alias the bundled data files under another TZID', 'Asia/Calcutta'],
-    ['a zone missing from the bundled data', 'Europe/Kyiv'],
-    ['an Etc zone the bundled data inverts', 'Etc/GMT-8'],
-    ['a name that is no zone', 'Not/A_Zone'],
-  ])('writes UTC times without a VTIMEZONE for %s', (_, timeZone) => {
+    [
+      'a zone whose rules changed in 2022 (no more summer time)',
+      'America/Mexico_City',
+      'America/Mexico_City',
+      '090000',
+      '-0600',
+    ],
+    ['an alias, by its canonical name', 'Asia/Calcutta', 'Asia/Kolkata', '203000', '+0530'],
+    ['a zone renamed in 2022', 'Europe/Kyiv', 'Europe/Kyiv', '180000', '+0300'],
+    ['an Etc zone, whose sign is the reverse of its offset', 'Etc/GMT-8', 'Etc/GMT-8', '230000', '+0800'],
+  ])('writes local times with the VTIMEZONE of %s', (_, timeZone, named, local, offset) => {
     const ics = reviewInviteIcs(invite({ start: at('2026-07-01T15:00:00Z'), timeZone }), now);
+    expect(property(ics, 'DTSTART;')).toEqual([`DTSTART;TZID=${named}:20260701T${local}`]);
+    expect(count(ics, `TZID:${named}`)).toBe(1);
+    expect(property(ics, 'TZOFFSETTO:')).toContain(`TZOFFSETTO:${offset}`);
+  });
+
+  it('writes UTC times without a VTIMEZONE for a name that is no zone', () => {
+    const ics = reviewInviteIcs(invite({ start: at('2026-07-01T15:00:00Z'), timeZone: 'Not/A_Zone' }), now);
     expect(property(ics, 'DTSTART')).toEqual(['DTSTART:20260701T150000Z']);
     expect(property(ics, 'DTEND')).toEqual(['DTEND:20260701T160000Z']);
     expect(ics).not.toContain('VTIMEZONE');
