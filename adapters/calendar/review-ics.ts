@@ -1,6 +1,7 @@
 import { TZDate, tzOffset, tzScan } from '@date-fns/tz';
 import ical, { ICalCalendarMethod, ICalEventStatus } from 'ical-generator';
 import { tzlib_get_ical_block } from 'timezones-ical-library';
+import { isTimeZone } from '../../workflows/governance/governance-values';
 
 export type ReviewInvite = {
   uid: string;
@@ -67,18 +68,9 @@ export function icsFileName(title: string, start: Date): string {
 /** The VTIMEZONE of an IANA zone (an alias gets its canonical zone's), or null for no known zone. */
 function vtimezoneOf(timeZone: string): string | null {
   // The library writes a line to the console for a name it does not know.
-  if (!knownToIntl(timeZone)) return null;
+  if (!isTimeZone(timeZone)) return null;
   const block = tzlib_get_ical_block(timeZone);
   return Array.isArray(block) && block[0] ? block[0] : null;
-}
-
-function knownToIntl(timeZone: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone });
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 // Outlook trusts the VTIMEZONE: one that declares other offsets than the zone has now (its bundled IANA

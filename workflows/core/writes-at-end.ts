@@ -1,7 +1,7 @@
 import { getTableName, type Placeholder, type SQL, sql } from 'drizzle-orm';
 import type { PgTable } from 'drizzle-orm/pg-core';
 import { preparedStatement, type Transaction } from '../../db/client';
-import { insertGroup, type RowGroup, rowGroups } from '../../db/insert-rows';
+import { columnList, insertGroup, type RowGroup, rowGroups } from '../../db/insert-rows';
 import { auditEvents } from '../../db/schema/audit';
 import type { Recipient } from '../../db/schema/jobs';
 import type { Notice } from './notice';
@@ -70,12 +70,8 @@ export async function writeAtEnd(
           group.names.map((name) => (name === 'outbox_id' ? sql`input.id` : sql`r.${sql.identifier(name)}`)),
           sql`, `,
         );
-        const list = sql.join(
-          group.names.map((name) => sql.identifier(name)),
-          sql`, `,
-        );
         parts.push(sql`${sql.identifier(`remember_${parts.length}`)} AS (
-          INSERT INTO ${table} (${list})
+          INSERT INTO ${table} (${columnList(group)})
           SELECT ${select} FROM jsonb_populate_recordset(NULL::${table}, ${json(group.rows)}::jsonb) r
           JOIN input ON input.ord = r.outbox_id
         )`);

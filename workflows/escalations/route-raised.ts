@@ -43,13 +43,12 @@ export function onEscalationRaised(clock: Clock): TimerHandler {
     );
     const first = directory?.levels[0];
     if (!directory || !first) return closeUnroutable(work, raised, directory, clock.now());
-    const absent = directory.absences;
     const now = clock.now();
-    const firstRoute = routeLevel(first, raisedBy, absent, now);
+    const firstRoute = routeLevel(first, raisedBy, directory.absences, now);
     const start =
       firstRoute.deciders.length > 0
         ? { level: first, route: firstRoute, passed: [] }
-        : nextReachableLevel(directory.levels, first.position, raisedBy, absent, now);
+        : nextReachableLevel(directory.levels, first.position, raisedBy, directory.absences, now);
     const level = start?.level ?? directory.levels.at(-1) ?? first;
     // Locked by this batch: nothing else changed it since it was read.
     const escalation = {
