@@ -6,6 +6,7 @@
  *
  * For each rate: the bare Bolt app, then Accord (fresh database and Redis database each time). The
  * load comes from a forked process that also hosts the fake Slack Web API and takes every timestamp.
+ * Each step also reports where the machine's CPU went, by process (scripts/bench/cpu-shares.ts).
  * Needs Postgres on 127.0.0.1:5432 and Redis on 127.0.0.1:6379, as the tests do.
  *
  *   BENCH_RATES=100,500,1000  BENCH_SECONDS=5  BENCH_WARMUP_SECONDS=1  BENCH_DRAIN_SECONDS=30
@@ -21,9 +22,10 @@ import { captureConsole } from './bench/console-capture';
 import { forkGenerator } from './bench/generator';
 import type { RunParams, StepResult } from './bench/protocol';
 import { benchDeliveryRateLimit, reminderSettings, runRemindersBench } from './bench/reminders/index';
-import { ackTable, dmTable, type Step, verdict } from './bench/report';
+import { ackTable, cpuTable, dmTable, type Step, verdict } from './bench/report';
 
-type Target = { url: string; close: () => Promise<void> };
+/** `pids`: its processes other than this one (which hosts the web instance), by name. */
+type Target = { url: string; close: () => Promise<void>; pids?: Record<string, number> };
 
 function numberFrom(name: string, fallback: number): number {
   const value = Number(process.env[name] ?? fallback);
@@ -67,6 +69,7 @@ async function measure(
         expectDms,
         drainSeconds,
         requestTimeoutMs,
+        cpuPids: { web: process.pid, ...target.pids },
       };
       return await generator.run(params);
     } finally {
@@ -123,6 +126,13 @@ async function escalateSection() {
   console.log(
     `  each raise asks 2 deciders (U0DAVE on Slack, bob on Teams): at DELIVERY_RATE_LIMIT ${limit}, of which Teams\n` +
       `  may have ${teamsLimit}, raises beyond ${limit - Math.min(teamsLimit, limit / 2)} a second queue for the limit however fast Accord routes them`,
+  );
+  console.log('\nCPU by process (100 = one core busy for the whole window)');
+  console.log(cpuTable(steps, cpus().length));
+  console.log(
+    "  web: this process, which hosts the bare Bolt app or Accord's ROLE=web instance; worker: Accord's\n" +
+      '  ROLE=worker process; generator: the load generator with the fake Slack and Bot Connector;\n' +
+      '  postgres, redis: all their processes; other: the rest of the machine',
   );
   if (botLogs.length > 0) console.log(`\nwhat the bots wrote to the console\n${botLogs.join('\n')}`);
   console.log(`\n${verdict(steps)}`);

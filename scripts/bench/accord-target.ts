@@ -62,6 +62,7 @@ export async function startBenchAccord(slackApiUrl: string, deliveryRateLimit?: 
     });
     return {
       url: accord.url,
+      pids: Object.fromEntries(worker.child.pid === undefined ? [] : [['worker', worker.child.pid]]),
       close: async () => {
         try {
           await accord.close();

@@ -10,6 +10,7 @@ import { performance } from 'node:perf_hooks';
 import { postActivity, startFakeBotConnector, teamsActivity } from '../../test/support/fake-bot-connector';
 import { startFakeSlack } from '../../test/support/fake-slack';
 import { slackHeaders, slashCommandBody } from '../../test/support/slack-requests';
+import { cpuShares, readCpu } from './cpu-shares';
 import type { FromGenerator, RunParams, StepResult, ToGenerator } from './protocol';
 
 const RAISER = 'U0ALICE';
@@ -84,10 +85,13 @@ async function run(params: RunParams): Promise<StepResult> {
   );
   await Promise.all(warmup.outcomes);
 
+  const cpuPids = { ...params.cpuPids, generator: process.pid };
+  const stepStart = readCpu(cpuPids);
   const count = Math.round(params.rate * params.seconds);
   const measured = await openLoop(params.rate, count, (i) => post(`Bench ${i + 1}`));
   const outcomes = await Promise.all(measured.outcomes);
   const responsesEnd = performance.now();
+  const stepEnd = readCpu(cpuPids);
 
   const answered = outcomes.filter((o): o is Answered => !('error' in o));
   const ok = answered.filter((o) => o.status === 200);
@@ -105,6 +109,8 @@ async function run(params: RunParams): Promise<StepResult> {
     await until(() => [...raised.keys()].every((ref) => dmArrivals.has(ref)), params.drainSeconds * 1000);
     drainMs = performance.now() - responsesEnd;
   }
+  // Under a second, a reading in clock ticks (10 ms) says little.
+  const drainEnd = params.expectDms && drainMs >= 1000 ? readCpu(cpuPids) : undefined;
   const dmMs: number[] = [];
   for (const [ref, sentAt] of raised) {
     const arrived = dmArrivals.get(ref);
@@ -124,6 +130,10 @@ async function run(params: RunParams): Promise<StepResult> {
     dmMs,
     dmExpected: params.expectDms ? raised.size : 0,
     drainMs,
+    cpu: {
+      step: stepStart && stepEnd && cpuShares(stepStart, stepEnd, (responsesEnd - measured.start) / 1000),
+      drain: stepEnd && drainEnd && cpuShares(stepEnd, drainEnd, drainMs / 1000),
+    },
   };
 }
 

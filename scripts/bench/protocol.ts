@@ -1,5 +1,7 @@
 /** Messages between the orchestrator (scripts/bench.ts) and the load generator's own process. */
 
+import type { CpuShares } from './cpu-shares';
+
 export type RunParams = {
   /** The bot's base URL; requests go to `${url}/slack/events`. */
   url: string;
@@ -14,6 +16,8 @@ export type RunParams = {
   expectDms: boolean;
   drainSeconds: number;
   requestTimeoutMs: number;
+  /** The bot's processes whose CPU is read over the step, by the name the report gives them. */
+  cpuPids: Record<string, number>;
 };
 
 export type StepResult = {
@@ -38,6 +42,11 @@ export type StepResult = {
   dmExpected: number;
   /** How long the drain waited after the last send. */
   drainMs: number;
+  /**
+   * Where the CPU went from the first measured send to the last response, and over the drain that
+   * followed (when DMs were waited for); none where the machine does not report it.
+   */
+  cpu: { step?: CpuShares; drain?: CpuShares };
 };
 
 export type ToGenerator = { type: 'run'; params: RunParams };

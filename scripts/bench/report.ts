@@ -1,3 +1,4 @@
+import { OTHER } from './cpu-shares';
 import { type Summary, summarize } from './percentiles';
 import type { StepResult } from './protocol';
 
@@ -102,4 +103,32 @@ export function verdict(steps: Step[]): string {
     `raise-to-DM p99 ${ms(dm.p99, Math.round(result.drainMs))} ms${missing} ` +
     `(target < ${TARGET_DM_P99_MS} ms) ${dmPass ? 'PASS' : 'FAIL'}`
   );
+}
+
+const CPU_GROUPS = ['web', 'worker', 'generator', 'postgres', 'redis', OTHER] as const;
+
+/**
+ * Where the machine's CPU went in each step (from the first measured send to the last response)
+ * and, for Accord, over the DM drain that followed, in percent of one core.
+ */
+export function cpuTable(steps: Step[], cores: number): string {
+  const rows = steps.flatMap(({ rate, impl, result }) =>
+    (['step', 'drain'] as const).flatMap((window) => {
+      const shares = result.cpu[window];
+      if (!shares) return [];
+      const share = (value: number | undefined) => (value === undefined ? '-' : value.toFixed(0));
+      return [
+        [
+          String(rate),
+          impl,
+          window,
+          // A group with no process (the bare app has no worker) reads "-".
+          ...CPU_GROUPS.map((group) => share(shares.groups[group])),
+          `${share(shares.total)} of ${cores * 100}`,
+        ],
+      ];
+    }),
+  );
+  if (rows.length === 0) return '  (this machine does not report CPU time per process: no /proc)';
+  return table(['rate/s', 'impl', 'window', ...CPU_GROUPS, 'machine'], rows);
 }
