@@ -66,7 +66,7 @@ describe("the Slack sender, against Slack's Web API on loopback", () => {
     await expect(sender.send('U0DAVE', notice)).rejects.toMatchObject({ permanent: false });
   });
 
-  it('reports a Slack it cannot reach, or that answers with something other than JSON, as retryable', async () => {
+  it('reports a Slack it cannot reach, or that answers with something other than JSON or breaks off its answer, as retryable', async () => {
     const broken = await startLoopbackServer(async (_req, res) => {
       res.writeHead(200, { 'content-type': 'text/html' });
       res.end('<html>Bad gateway</html>');
@@ -76,6 +76,20 @@ describe("the Slack sender, against Slack's Web API on loopback", () => {
       await expect(garbled.send('U0DAVE', notice)).rejects.toMatchObject({ permanent: false });
     } finally {
       await broken.close();
+    }
+    const cutOff = await startLoopbackServer(async (_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': '200' });
+      res.write('{"ok":true,"channel":"DU0DAVE",');
+      setTimeout(() => res.destroy(), 20);
+    });
+    try {
+      const halfAnswered = createSlackSender({ botToken: 'xoxb-1', apiUrl: `${cutOff.url}/api/` });
+      await expect(halfAnswered.send('U0DAVE', notice)).rejects.toMatchObject({
+        message: 'Slack answered with something other than JSON',
+        permanent: false,
+      });
+    } finally {
+      await cutOff.close();
     }
     const unreachable = createSlackSender({ botToken: 'xoxb-1', apiUrl: `${broken.url}/api/` });
     const error = (await unreachable.send('U0DAVE', notice).catch((caught: unknown) => caught)) as Error;
