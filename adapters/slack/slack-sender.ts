@@ -35,10 +35,10 @@ type SlackAnswer = { ok?: boolean; error?: string; channel?: string; ts?: string
 
 /**
  * Posts and updates notices with two calls of Slack's Web API (`chat.postMessage`, `chat.update`),
- * JSON bodies sent by `requestJson` (undici). The Web API client (Bolt's, for answers to clicks and
- * forms) cost about 0.2 ms more CPU per message here, in building debug log lines that are never
- * written, form-encoding the blocks and reading the answer through web streams; the worker sends a
- * message for every approver, briefing, post and reminder. Retries are the delivery queue's: a rate limit,
+ * JSON bodies on undici's `request`. The Web API client (Bolt's, for answers to clicks and forms)
+ * cost about 0.2 ms more CPU per message here, in building debug log lines that are never written,
+ * form-encoding the blocks and reading the answer through web streams; the worker sends a message
+ * for every approver, briefing, post and reminder. Retries are the delivery queue's: a rate limit,
  * an HTTP error or a timeout is reported as retryable, with Slack's Retry-After.
  */
 export function createSlackSender(options: { botToken: string; apiUrl: string }): SlackSender {

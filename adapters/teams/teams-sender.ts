@@ -97,9 +97,9 @@ export function createTeamsSender(
    * Sends an activity to the target's conversation as the bot, with the credentials of the connector
    * client kept for its service (they fetch and renew the token). New messages go to the conversation
    * itself, as Teams documents proactive messages (a new post in a channel, not a reply in the thread
-   * of whatever the bot last heard there). A JSON body sent by `requestJson` (undici), as Slack's
-   * sends: the connector client's pipeline and model serializer cost more CPU than every other part
-   * of a Teams message, and the worker sends one for every Teams approver, briefing and reminder.
+   * of whatever the bot last heard there). A JSON body on undici's `request`, as Slack's sends: the
+   * connector client's pipeline and model serializer cost more CPU than every other part of a
+   * Teams message, and the worker sends one for every Teams approver, briefing and reminder.
    */
   async function toConversation(
     target: TeamsTarget,

@@ -96,5 +96,10 @@ describe("the Slack sender, against Slack's Web API on loopback", () => {
     expect(error).toMatchObject({ permanent: false });
     expect(error.message).toMatch(/^Slack could not be reached/);
     expect(error.message).not.toContain('xoxb');
+    const nowhere = createSlackSender({ botToken: 'xoxb-1', apiUrl: 'http://[not-an-address/api/' });
+    await expect(nowhere.send('U0DAVE', notice)).rejects.toMatchObject({
+      message: expect.stringMatching(/^Slack could not be reached: Invalid URL/),
+      permanent: false,
+    });
   });
 });
