@@ -522,37 +522,30 @@ describe('escalations on Teams', () => {
       ]);
     });
 
-    it('keeps the values and shows the problem when the form does not validate', async () => {
+    /** Submits Bob's raise form for acme: a form card must come back, and nothing be stored. */
+    const formBackFor = async (fields: Record<string, unknown>) => {
       const before = await database.db.select().from(escalations);
       const { body } = await invoke(BOB, 'escalation.raise', {
         action: 'escalation.raise',
         value: 'acme',
-        title: '   ',
-        description: 'Keep me',
-        severity: 'high',
+        ...fields,
       });
       expect(body?.type).toBe('application/vnd.microsoft.card.adaptive');
-      const card = body?.value as Card;
+      expect(await database.db.select().from(escalations)).toHaveLength(before.length);
+      return body?.value as Card;
+    };
+
+    it('keeps the values and shows the problem when the form does not validate', async () => {
+      const card = await formBackFor({ title: '   ', description: 'Keep me', severity: 'high' });
       expect(textsOf(card)).toContain('Give the escalation a title\\\\.');
       expect(card.body.find((element) => element.id === 'description')).toMatchObject({ value: 'Keep me' });
       expect(card.body.find((element) => element.id === 'severity')).toMatchObject({ value: 'high' });
-      expect(await database.db.select().from(escalations)).toHaveLength(before.length);
     });
 
     it('brings the form back when its goal is of another relationship, storing nothing', async () => {
-      const before = await database.db.select().from(escalations);
-      const { body } = await invoke(BOB, 'escalation.raise', {
-        action: 'escalation.raise',
-        value: 'acme',
-        title: 'Disk full',
-        severity: 'high',
-        goal: 'fast/uptime',
-      });
-      expect(body?.type).toBe('application/vnd.microsoft.card.adaptive');
-      const card = body?.value as Card;
+      const card = await formBackFor({ title: 'Disk full', severity: 'high', goal: 'fast/uptime' });
       expect(textsOf(card)).toContain('That goal belongs to another relationship');
       expect(card.body.find((element) => element.id === 'title')).toMatchObject({ value: 'Disk full' });
-      expect(await database.db.select().from(escalations)).toHaveLength(before.length);
     });
 
     it('raises from the submitted form and replaces it with the confirmation', async () => {
