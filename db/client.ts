@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
 import { fillPlaceholders, type SQL } from 'drizzle-orm';
 import { drizzle, type NodePgDatabase } from 'drizzle-orm/node-postgres';
-import { PgDialect } from 'drizzle-orm/pg-core';
+import { PgDialect, type PgTable } from 'drizzle-orm/pg-core';
 import pg from 'pg';
+import { rowFromJson } from './json-rows';
 import * as schema from './schema/index';
 
 export type Database = NodePgDatabase<typeof schema> & { $client: pg.Pool };
@@ -54,6 +55,16 @@ export function preparedStatement<T>(build: () => SQL) {
     const result = await clientOf(executor).query({ name, text, values: fillPlaceholders(params, values) });
     return result.rows as T[];
   };
+}
+
+/**
+ * A prepared statement (see preparedStatement) whose rows are whole rows of `table`, keyed and typed
+ * as drizzle's own select would give them.
+ */
+export function preparedRows<T extends PgTable>(table: T, build: () => SQL) {
+  const statement = preparedStatement<Record<string, unknown>>(build);
+  return async (executor: Executor, values: Record<string, unknown>): Promise<T['$inferSelect'][]> =>
+    (await statement(executor, values)).map((row) => rowFromJson(table, row));
 }
 
 /**

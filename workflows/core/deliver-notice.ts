@@ -1,5 +1,5 @@
-import { and, eq, gt, isNull, lt, or, sql } from 'drizzle-orm';
-import { type Database, type Executor, preparedStatement } from '../../db/client';
+import { and, eq, gt, sql } from 'drizzle-orm';
+import { type Database, type Executor, preparedRows, preparedStatement } from '../../db/client';
 import { auditEvents } from '../../db/schema/audit';
 import { outbox, type Recipient } from '../../db/schema/jobs';
 import type { Clock } from './clock';
@@ -178,25 +178,21 @@ type OutboxRow = typeof outbox.$inferSelect;
  */
 function claim(db: Executor, clock: Clock, ids: number[], only: 'any' | 'new'): Promise<OutboxRow[]> {
   const now = clock.now();
-  return (
-    db
-      .update(outbox)
-      .set({ claimedUntil: sql`${sql.placeholder('until')}::timestamptz` })
-      .where(
-        and(
-          sql`${outbox.id} = ANY(${sql.placeholder('ids')}::bigint[])`,
-          only === 'new' ? isNull(outbox.updateOf) : undefined,
-          isNull(outbox.sentAt),
-          isNull(outbox.failedAt),
-          or(isNull(outbox.claimedUntil), lt(outbox.claimedUntil, sql.placeholder('now'))),
-        ),
-      )
-      .returning()
-      // Prepared: every message is claimed, a few hundred times a second in a burst of reminders.
-      .prepare(`outbox_claim_${only}`)
-      .execute({ ids, now, until: new Date(now.getTime() + CLAIM_LEASE_MS) })
-  );
+  return claimStatements[only](db, { ids, now, until: new Date(now.getTime() + CLAIM_LEASE_MS) });
 }
+
+// Prepared and built once: every message is claimed, a few thousand times a second in a burst.
+const claimStatement = (only: 'any' | 'new') =>
+  preparedRows(
+    outbox,
+    () => sql`UPDATE ${outbox} SET claimed_until = ${sql.placeholder('until')}::timestamptz
+      WHERE ${outbox.id} = ANY(${sql.placeholder('ids')}::bigint[])
+        ${only === 'new' ? sql`AND ${outbox.updateOf} IS NULL` : sql``}
+        AND ${outbox.sentAt} IS NULL AND ${outbox.failedAt} IS NULL
+        AND (${outbox.claimedUntil} IS NULL OR ${outbox.claimedUntil} < ${sql.placeholder('now')}::timestamptz)
+      RETURNING *`,
+  );
+const claimStatements = { any: claimStatement('any'), new: claimStatement('new') };
 
 async function sendNew(chat: ChatPort, options: DeliveryOptions, row: OutboxRow) {
   try {

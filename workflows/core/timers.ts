@@ -88,18 +88,12 @@ const anyDueStatement = preparedStatement<{ id: string }>(
   () => sql`SELECT ${timers.id} FROM ${timers} WHERE ${dueOfKind} LIMIT 1`,
 );
 
-const markFiredStatement = preparedStatement(
-  () => sql`UPDATE ${timers} SET fired_at = ${sql.placeholder('now')}::timestamptz
-    WHERE ${timers.id} = ANY(${sql.placeholder('ids')}::text[])`,
-);
-
 /** Prepares the statements of firing on the connection `tx` holds: they take and mark nothing. */
 export async function warmTimerStatements(tx: Executor) {
   await pendingStatement(tx, { id: '' });
   await takeStatement(tx, { id: '' });
   await takeDueStatement(tx, { name: '', id: '', now: new Date(0), limit: 0 });
   await anyDueStatement(tx, { name: '', now: new Date(0) });
-  await markFiredStatement(tx, { now: new Date(0), ids: [] });
 }
 
 /**
@@ -238,5 +232,11 @@ async function fireBatch(
       throw new TimerFailure(each.id, error, rolledBack);
     }
   }
-  await markFiredStatement(work.tx, { now, ids: due.map((each) => each.id) });
+  // Marked in the statement that ends the work, with what the handlers wrote: one round trip fewer.
+  work.changeAtEnd({
+    name: 'timers_fired',
+    rows: due.map((each) => ({ id: each.id, at: now })),
+    change: (rows) => sql`UPDATE timers SET fired_at = fired.at
+      FROM jsonb_to_recordset(${rows}::jsonb) AS fired(id text, at timestamptz) WHERE timers.id = fired.id`,
+  });
 }

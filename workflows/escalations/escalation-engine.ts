@@ -1,5 +1,5 @@
-import { eq, inArray } from 'drizzle-orm';
-import type { Transaction } from '../../db/client';
+import { eq, sql } from 'drizzle-orm';
+import { preparedRows, type Transaction } from '../../db/client';
 import { escalationMessages, escalations } from '../../db/schema/escalations';
 import { outbox, type Recipient } from '../../db/schema/jobs';
 import { directMessageTo, type Level, type RelationshipDirectory } from '../core/directory';
@@ -26,14 +26,16 @@ export const topic = (escalationId: number) => `escalation:${escalationId}`;
 const slaTimerId = (escalation: Pick<Escalation, 'id' | 'level'>) =>
   `escalation-sla.${escalation.id}.${escalation.level}`;
 
+// Prepared: every routed batch and every decision locks its escalations first.
+const lockStatement = preparedRows(
+  escalations,
+  () => sql`SELECT * FROM ${escalations} WHERE ${escalations.id} = ANY(${sql.placeholder('ids')}::integer[])
+    ORDER BY ${escalations.id} FOR UPDATE`,
+);
+
 /** Locks a batch's escalations with one statement, in id order, so two batches never deadlock. */
 export async function lockEscalations(tx: Transaction, ids: number[]): Promise<Map<number, Escalation>> {
-  const rows = await tx
-    .select()
-    .from(escalations)
-    .where(inArray(escalations.id, ids))
-    .orderBy(escalations.id)
-    .for('update');
+  const rows = await lockStatement(tx, { ids });
   return new Map(rows.map((row) => [row.id, row]));
 }
 
