@@ -10,6 +10,7 @@
  * Needs Postgres on 127.0.0.1:5432 and Redis on 127.0.0.1:6379, as the tests do.
  *
  *   BENCH_RATES=100,500,1000  BENCH_SECONDS=5  BENCH_WARMUP_SECONDS=1  BENCH_DRAIN_SECONDS=30
+ *   BENCH_WARMUP_WITH=raises|list (what the warm-up sends: see RunParams.warmupWith)
  *   BENCH_ONLY=escalate|reminders  BENCH_DELIVERY_RATE_LIMIT (the bots' DELIVERY_RATE_LIMIT, and
  *   TEAMS_DELIVERY_RATE_LIMIT in the /escalate section)
  *   BENCH_REMINDERS=10000 (and the others in bench/reminders/index.ts)
@@ -33,9 +34,15 @@ function numberFrom(name: string, fallback: number): number {
   return value;
 }
 
+function warmupChoice(value: string): RunParams['warmupWith'] {
+  if (value !== 'raises' && value !== 'list') throw new Error('BENCH_WARMUP_WITH must be raises or list');
+  return value;
+}
+
 const seconds = numberFrom('BENCH_SECONDS', 5);
 const warmupSeconds = numberFrom('BENCH_WARMUP_SECONDS', 1);
 const drainSeconds = numberFrom('BENCH_DRAIN_SECONDS', 30);
+const warmupWith = warmupChoice(process.env.BENCH_WARMUP_WITH?.trim() || 'raises');
 const requestTimeoutMs = 10_000;
 const sections = ['escalate', 'reminders'] as const;
 const only = process.env.BENCH_ONLY?.trim() || undefined;
@@ -65,6 +72,7 @@ async function measure(
         rate,
         seconds,
         warmupSeconds,
+        warmupWith,
         prime: 3,
         expectDms,
         drainSeconds,
@@ -83,7 +91,8 @@ async function measure(
 async function escalateSection() {
   console.log(
     `Accord /escalate benchmark: Node ${process.version}, ${cpus().length} CPUs; open loop, ${seconds} s per ` +
-      `rate after ${warmupSeconds} s of /escalate list; DM drain bound ${drainSeconds} s; Accord runs as a ROLE=web\n` +
+      `rate after ${warmupSeconds} s of ${warmupWith === 'raises' ? 'raises (not counted; the step starts once their messages have all gone)' : '/escalate list (the worker starts the step cold)'};\n` +
+      `DM drain bound ${drainSeconds} s; Accord runs as a ROLE=web ` +
       `instance and a ROLE=worker process at nice ${WORKER_NICENESS}; its DELIVERY_RATE_LIMIT and TEAMS_DELIVERY_RATE_LIMIT: ` +
       `${deliveryRateLimit ? `${deliveryRateLimit} both` : 'the defaults (200 and 50 a second)'}; each raise sends 5 messages (4 to the fake Slack, 1 to the fake Bot Connector)\n`,
   );

@@ -44,7 +44,7 @@ process.on('message', (message: ToGenerator) => {
   // Bounded whatever happens: every phase has its own limit, this is the last resort.
   const budgetMs =
     params.prime * (params.requestTimeoutMs + PRIME_DM_TIMEOUT_MS) +
-    (params.warmupSeconds + params.seconds + params.drainSeconds) * 1000 +
+    (params.warmupSeconds + params.seconds + 2 * params.drainSeconds) * 1000 +
     2 * params.requestTimeoutMs +
     30_000;
   setTimeout(() => process.exit(3), budgetMs).unref();
@@ -80,10 +80,12 @@ async function run(params: RunParams): Promise<StepResult> {
   }
   if (params.prime > 0 && params.expectDms) await sleep(1000); // the primes' other deliveries
 
-  const warmup = await openLoop(params.rate, Math.round(params.rate * params.warmupSeconds), () =>
-    post('list'),
+  const warmup = await openLoop(params.rate, Math.round(params.rate * params.warmupSeconds), (i) =>
+    post(params.warmupWith === 'raises' ? `Warm ${i + 1}` : 'list'),
   );
   await Promise.all(warmup.outcomes);
+  // The step starts once the warm-up's messages have all gone: no backlog is carried into it.
+  if (params.warmupWith === 'raises' && params.expectDms) await quiet(params.drainSeconds * 1000);
 
   const cpuPids = { ...params.cpuPids, generator: process.pid };
   const stepStart = readCpu(cpuPids);
@@ -209,6 +211,22 @@ async function until(check: () => boolean, timeoutMs: number, what?: string): Pr
       return;
     }
     await sleep(20);
+  }
+}
+
+/**
+ * Waits until neither fake has received anything for a second, up to `timeoutMs`: the bot has sent
+ * everything it had to send. Fails when the bot is still sending at the end.
+ */
+async function quiet(timeoutMs: number) {
+  const received = () => slack.calls.length + connector.calls.length;
+  const deadline = performance.now() + timeoutMs;
+  for (let count = received(), stillFor = 0; stillFor < 1000; ) {
+    if (performance.now() > deadline)
+      throw new Error(`the bot was still sending ${timeoutMs} ms after the warm-up`);
+    await sleep(100);
+    stillFor = received() === count ? stillFor + 100 : 0;
+    count = received();
   }
 }
 

@@ -8,8 +8,14 @@ export type RunParams = {
   /** Offered load, requests per second, on a fixed schedule whatever the responses do. */
   rate: number;
   seconds: number;
-  /** Seconds of `/escalate list` at the same rate before measuring: sockets, JIT, pools. */
+  /** Seconds of requests at the same rate before measuring, not counted: sockets, JIT, pools. */
   warmupSeconds: number;
+  /**
+   * What the warm-up sends: `raises` (`/escalate Warm n`, the measured request, then a wait until
+   * the bot has sent every message they caused) or `list` (`/escalate list`, which leaves the
+   * worker cold: the step then shows a bot's first burst after it started).
+   */
+  warmupWith: 'raises' | 'list';
   /** Sequential raises before the warm-up, each waited for (DM too when `expectDms`). */
   prime: number;
   /** Wait for each raise's DM to U0DAVE at the fake Slack, up to `drainSeconds` after the last ack. */
