@@ -425,13 +425,14 @@ export function createJobRuntime(deps: JobRuntimeDeps) {
    * retries fire it alone; the rest of its batch is taken again by the next poll.
    */
   async function pollDue(name: string, doorbell: Doorbell) {
+    let moreDue = false;
     while (!closing) {
       let fired = 0;
       let pauseMs = dueSignals?.listening()
         ? (deps.dueAtOnceSafetyPollMs ?? DUE_AT_ONCE_SAFETY_POLL_MS)
         : DUE_AT_ONCE_POLL_MS;
       try {
-        fired = await fireDue(db, unitOfWork, deps.timerHandlers, clock, name, TIMER_BATCH);
+        fired = await fireDue(db, unitOfWork, deps.timerHandlers, clock, name, TIMER_BATCH, moreDue);
         if (fired > 0) metrics.timersFired.inc({ outcome: 'fired' }, fired);
       } catch (error) {
         if (closing) return;
@@ -440,7 +441,8 @@ export function createJobRuntime(deps: JobRuntimeDeps) {
         if (failed) await addAll(timerQueue, [timerJob(failed)], 'timers');
         else pauseMs = DUE_AT_ONCE_RETRY_MS;
       }
-      if (fired < TIMER_BATCH) await doorbell.sleep(pauseMs);
+      moreDue = fired === TIMER_BATCH;
+      if (!moreDue) await doorbell.sleep(pauseMs);
     }
   }
 

@@ -137,12 +137,16 @@ export async function fireDue(
   clock: Clock,
   name: string,
   batch: number,
+  /** The last batch came full: there is more, and the look that saves an empty transaction is not needed. */
+  moreDue = false,
 ): Promise<number> {
   const handler = handlers.get(name);
   if (!handler) return 0;
   // Most polls find nothing: they cost one statement, not a transaction.
-  const [any] = await anyDueStatement(db, { name, now: clock.now() });
-  if (!any) return 0;
+  if (!moreDue) {
+    const [any] = await anyDueStatement(db, { name, now: clock.now() });
+    if (!any) return 0;
+  }
   return countingFailures(db, () =>
     unitOfWork(async (work) => {
       const now = clock.now();
