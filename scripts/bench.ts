@@ -12,7 +12,8 @@
  *   BENCH_RATES=100,500,1000  BENCH_SECONDS=5  BENCH_WARMUP_SECONDS=1  BENCH_DRAIN_SECONDS=30
  *   BENCH_WARMUP_WITH=raises|list (what the warm-up sends: see RunParams.warmupWith)
  *   BENCH_ONLY=escalate|reminders  BENCH_DELIVERY_RATE_LIMIT (the bots' DELIVERY_RATE_LIMIT, and
- *   TEAMS_DELIVERY_RATE_LIMIT in the /escalate section)
+ *   TEAMS_DELIVERY_RATE_LIMIT in the /escalate section; unset, the /escalate section lifts both to
+ *   10,000 and the reminders section keeps the bots' default)
  *   BENCH_REMINDERS=10000 (and the others in bench/reminders/index.ts)
  */
 import { cpus } from 'node:os';
@@ -51,6 +52,12 @@ if (only !== undefined && !sections.includes(only as (typeof sections)[number]))
 }
 const reminders = only === 'escalate' ? undefined : reminderSettings();
 const deliveryRateLimit = benchDeliveryRateLimit();
+/**
+ * The /escalate section's send limits, lifted unless asked otherwise, so its raise-to-DM figures
+ * measure Accord: at the bot's defaults (200 a second, 50 to Teams) 500 raises a second ask for
+ * 2,500 messages a second, and the limits alone would set when deciders hear of them.
+ */
+const escalateRateLimit = deliveryRateLimit ?? 10_000;
 const rates = (process.env.BENCH_RATES ?? '100,500,1000').split(',').map((rate) => {
   const value = Number(rate.trim());
   if (!Number.isInteger(value) || value <= 0) throw new Error(`BENCH_RATES: "${rate}" is not a rate`);
@@ -94,7 +101,8 @@ async function escalateSection() {
       `rate after ${warmupSeconds} s of ${warmupWith === 'raises' ? 'raises (not counted; the step starts once their messages have all gone)' : '/escalate list (the worker starts the step cold)'};\n` +
       `DM drain bound ${drainSeconds} s; Accord runs as a ROLE=web ` +
       `instance and a ROLE=worker process at nice ${WORKER_NICENESS}; its DELIVERY_RATE_LIMIT and TEAMS_DELIVERY_RATE_LIMIT: ` +
-      `${deliveryRateLimit ? `${deliveryRateLimit} both` : 'the defaults (200 and 50 a second)'}; each raise sends 5 messages (4 to the fake Slack, 1 to the fake Bot Connector)\n`,
+      `${escalateRateLimit} both${deliveryRateLimit ? '' : ' (lifted from 200 and 50; BENCH_DELIVERY_RATE_LIMIT sets them)'}; each raise sends 5 messages\n` +
+      '(4 to the fake Slack, 1 to the fake Bot Connector)\n',
   );
   const steps: Step[] = [];
   const botLogs: string[] = [];
@@ -106,7 +114,7 @@ async function escalateSection() {
         const result =
           impl === 'bare-bolt'
             ? await measure(rate, startBareBolt, false)
-            : await measure(rate, (apiUrl) => startBenchAccord(apiUrl, deliveryRateLimit), true);
+            : await measure(rate, (apiUrl) => startBenchAccord(apiUrl, escalateRateLimit), true);
         steps.push({ rate, impl, result });
       } finally {
         for (const [line, count] of captured.restore())
@@ -130,11 +138,10 @@ async function escalateSection() {
     '  raised: 200 acks naming an ESC-n; missing: no DM when the drain wait (after the last ack) ended,\n' +
       '  counted as >drain in the percentiles',
   );
-  const limit = deliveryRateLimit ?? 200;
-  const teamsLimit = deliveryRateLimit ?? 50;
+  const limit = escalateRateLimit;
   console.log(
     `  each raise asks 2 deciders (U0DAVE on Slack, bob on Teams): at DELIVERY_RATE_LIMIT ${limit}, of which Teams\n` +
-      `  may have ${teamsLimit}, raises beyond ${limit - Math.min(teamsLimit, limit / 2)} a second queue for the limit however fast Accord routes them`,
+      `  may have ${limit}, raises beyond ${limit / 2} a second queue for the limit however fast Accord routes them`,
   );
   console.log('\nCPU by process (100 = one core busy for the whole window)');
   console.log(cpuTable(steps, cpus().length));

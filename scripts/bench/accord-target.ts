@@ -23,7 +23,7 @@ export const WORKER_NICENESS = 10;
  * (nice 10) that routes and delivers, on a fresh database and an emptied Redis database, so no
  * earlier step's backlog reaches this one. Closing it stops both and drops the database.
  */
-export async function startBenchAccord(slackApiUrl: string, deliveryRateLimit?: number) {
+export async function startBenchAccord(slackApiUrl: string, deliveryRateLimit: number) {
   const redisUrl = testRedisUrl(REDIS_DB);
   await flush(redisUrl);
   const database = await createTestDatabase({ migrate: false }); // the bot migrates, as in production
@@ -35,13 +35,9 @@ export async function startBenchAccord(slackApiUrl: string, deliveryRateLimit?: 
     SLACK_API_URL: slackApiUrl,
     GOVERNANCE_FILE: governanceFile,
     TEAMS_ALLOW_UNAUTHENTICATED: 'true',
-    // Lifting the limit lifts the one on Teams too.
-    ...(deliveryRateLimit
-      ? {
-          DELIVERY_RATE_LIMIT: String(deliveryRateLimit),
-          TEAMS_DELIVERY_RATE_LIMIT: String(deliveryRateLimit),
-        }
-      : {}),
+    // The limit on Teams is set with it (its default, 50, would bind first).
+    DELIVERY_RATE_LIMIT: String(deliveryRateLimit),
+    TEAMS_DELIVERY_RATE_LIMIT: String(deliveryRateLimit),
   };
   let worker: RunningBot | undefined;
   const cleanUp = async () => {
