@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { fillPlaceholders, type SQL } from 'drizzle-orm';
+import { fillPlaceholders, getTableColumns, type SQL, sql } from 'drizzle-orm';
 import { drizzle, type NodePgDatabase } from 'drizzle-orm/node-postgres';
 import { PgDialect, type PgTable } from 'drizzle-orm/pg-core';
 import pg from 'pg';
@@ -59,10 +59,16 @@ export function preparedStatement<T>(build: () => SQL) {
 
 /**
  * A prepared statement (see preparedStatement) whose rows are whole rows of `table`, keyed and typed
- * as drizzle's own select would give them.
+ * as drizzle's own select would give them. `build` gets the table's columns to select or return,
+ * named one by one: a `*` would fail the prepared statement once a migration adds a column while
+ * this process runs (Postgres: "cached plan must not change result type").
  */
-export function preparedRows<T extends PgTable>(table: T, build: () => SQL) {
-  const statement = preparedStatement<Record<string, unknown>>(build);
+export function preparedRows<T extends PgTable>(table: T, build: (columns: SQL) => SQL) {
+  const columns = sql.join(
+    Object.values(getTableColumns(table)).map((column) => sql.identifier(column.name)),
+    sql`, `,
+  );
+  const statement = preparedStatement<Record<string, unknown>>(() => build(columns));
   return async (executor: Executor, values: Record<string, unknown>): Promise<T['$inferSelect'][]> =>
     (await statement(executor, values)).map((row) => rowFromJson(table, row));
 }

@@ -1,5 +1,6 @@
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connectDatabase, type DatabaseHandle } from '../../db/client';
 import { outbox } from '../../db/schema/jobs';
 import { deliverNotice } from '../../workflows/core/deliver-notice';
 import type { ChatPort } from '../../workflows/core/ports';
@@ -64,5 +65,46 @@ describe('a delivery claims its message before it sends it', () => {
     const later = { now: () => new Date(Date.now() + 61_000) };
     expect(await deliver(id, later)).toBe('sent');
     expect(sent.filter((to) => to.includes('U0LEASE'))).toHaveLength(1);
+  });
+});
+
+describe('a running worker after a migration adds a column to the outbox', () => {
+  let database: TestDatabase;
+  let oneConnection: DatabaseHandle | undefined;
+  const sentTitles: string[] = [];
+  const chat: ChatPort = {
+    send: async (_recipient, notice) => {
+      sentTitles.push(notice.title);
+      return { messageId: `C1/${sentTitles.length}` };
+    },
+    update: async () => {},
+  };
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+  });
+  afterAll(async () => {
+    await oneConnection?.close();
+    await database?.drop();
+  });
+
+  it('still sends: the claim names its columns, so the statement it prepared stays valid', async () => {
+    // One connection, so the second claim runs where the first prepared its statement.
+    const handle = connectDatabase(database.url, { max: 1 });
+    oneConnection = handle;
+    const queue = async (title: string) => {
+      const [row] = await handle.db
+        .insert(outbox)
+        .values({ recipient: { platform: 'slack', channel: 'U0MIGRATE' }, notice: { title } })
+        .returning();
+      return row?.id ?? 0;
+    };
+    const deliver = async (id: number) =>
+      deliverNotice(handle.db, unitOfWorkWithoutQueue(handle.db), chat, { now: () => new Date() }, id);
+
+    expect(await deliver(await queue('Before the migration'))).toBe('sent');
+    await handle.db.execute(sql`ALTER TABLE outbox ADD COLUMN added_by_a_later_version text`);
+    expect(await deliver(await queue('After the migration'))).toBe('sent');
+    expect(sentTitles).toEqual(['Before the migration', 'After the migration']);
   });
 });

@@ -185,12 +185,12 @@ function claim(db: Executor, clock: Clock, ids: number[], only: 'any' | 'new'): 
 const claimStatement = (only: 'any' | 'new') =>
   preparedRows(
     outbox,
-    () => sql`UPDATE ${outbox} SET claimed_until = ${sql.placeholder('until')}::timestamptz
+    (columns) => sql`UPDATE ${outbox} SET claimed_until = ${sql.placeholder('until')}::timestamptz
       WHERE ${outbox.id} = ANY(${sql.placeholder('ids')}::bigint[])
         ${only === 'new' ? sql`AND ${outbox.updateOf} IS NULL` : sql``}
         AND ${outbox.sentAt} IS NULL AND ${outbox.failedAt} IS NULL
         AND (${outbox.claimedUntil} IS NULL OR ${outbox.claimedUntil} < ${sql.placeholder('now')}::timestamptz)
-      RETURNING *`,
+      RETURNING ${columns}`,
   );
 const claimStatements = { any: claimStatement('any'), new: claimStatement('new') };
 

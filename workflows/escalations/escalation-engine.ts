@@ -29,7 +29,9 @@ const slaTimerId = (escalation: Pick<Escalation, 'id' | 'level'>) =>
 // Prepared: every routed batch and every decision locks its escalations first.
 const lockStatement = preparedRows(
   escalations,
-  () => sql`SELECT * FROM ${escalations} WHERE ${escalations.id} = ANY(${sql.placeholder('ids')}::integer[])
+  (
+    columns,
+  ) => sql`SELECT ${columns} FROM ${escalations} WHERE ${escalations.id} = ANY(${sql.placeholder('ids')}::integer[])
     ORDER BY ${escalations.id} FOR UPDATE`,
 );
 
