@@ -18,6 +18,11 @@ export function spawnBot(env: Record<string, string>): RunningBot {
     env: { PATH: process.env.PATH ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  // A bot must not outlive what started it (a test run or a bench that crashed): it would go on
+  // polling and sending, and load the machine under the next measurement.
+  const killOnExit = () => child.kill('SIGKILL');
+  process.once('exit', killOnExit);
+  child.once('exit', () => process.off('exit', killOnExit));
   let output = '';
   const ready = new Promise<string>((resolve, reject) => {
     const onData = (chunk: Buffer) => {
