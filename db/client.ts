@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
-import { fillPlaceholders, getTableColumns, type SQL, sql } from 'drizzle-orm';
+import { fillPlaceholders, getTableColumns, type SQL } from 'drizzle-orm';
 import { drizzle, type NodePgDatabase } from 'drizzle-orm/node-postgres';
 import { PgDialect, type PgTable } from 'drizzle-orm/pg-core';
 import pg from 'pg';
+import { columnList } from './insert-rows';
 import { rowFromJson } from './json-rows';
 import * as schema from './schema/index';
 
@@ -64,10 +65,7 @@ export function preparedStatement<T>(build: () => SQL) {
  * this process runs (Postgres: "cached plan must not change result type").
  */
 export function preparedRows<T extends PgTable>(table: T, build: (columns: SQL) => SQL) {
-  const columns = sql.join(
-    Object.values(getTableColumns(table)).map((column) => sql.identifier(column.name)),
-    sql`, `,
-  );
+  const columns = columnList(Object.values(getTableColumns(table)).map((column) => column.name));
   const statement = preparedStatement<Record<string, unknown>>(() => build(columns));
   return async (executor: Executor, values: Record<string, unknown>): Promise<T['$inferSelect'][]> =>
     (await statement(executor, values)).map((row) => rowFromJson(table, row));

@@ -30,16 +30,16 @@ export function rowGroups(table: PgTable, rows: Record<string, unknown>[]): RowG
   return [...groups.values()];
 }
 
-/** The group's column names, as an SQL list. */
-export const columnList = (group: RowGroup): SQL =>
+/** Column names, as an SQL list. */
+export const columnList = (names: string[]): SQL =>
   sql.join(
-    group.names.map((name) => sql.identifier(name)),
+    names.map((name) => sql.identifier(name)),
     sql`, `,
   );
 
 /** The group's rows as `json` (a JSON array) holds them, inserted into `table`. */
 export function insertGroup(table: PgTable, group: RowGroup, json: SQL | Placeholder): SQL {
-  const list = columnList(group);
+  const list = columnList(group.names);
   return sql`INSERT INTO ${table} (${list})
     SELECT ${list} FROM jsonb_populate_recordset(NULL::${table}, ${json}::jsonb)`;
 }

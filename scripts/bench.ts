@@ -138,10 +138,9 @@ async function escalateSection() {
     '  raised: 200 acks naming an ESC-n; missing: no DM when the drain wait (after the last ack) ended,\n' +
       '  counted as >drain in the percentiles',
   );
-  const limit = escalateRateLimit;
   console.log(
-    `  each raise asks 2 deciders (U0DAVE on Slack, bob on Teams): at DELIVERY_RATE_LIMIT ${limit}, of which Teams\n` +
-      `  may have ${limit}, raises beyond ${limit / 2} a second queue for the limit however fast Accord routes them`,
+    `  each raise asks 2 deciders (U0DAVE on Slack, bob on Teams): at DELIVERY_RATE_LIMIT and TEAMS_DELIVERY_RATE_LIMIT\n` +
+      `  ${escalateRateLimit}, raises beyond ${escalateRateLimit / 2} a second queue for the limit however fast Accord routes them`,
   );
   console.log('\nCPU by process (100 = one core busy for the whole window)');
   console.log(cpuTable(steps, cpus().length));

@@ -220,14 +220,19 @@ async function until(check: () => boolean, timeoutMs: number, what?: string): Pr
  */
 async function quiet(timeoutMs: number) {
   const received = () => slack.calls.length + connector.calls.length;
-  const deadline = performance.now() + timeoutMs;
-  for (let count = received(), stillFor = 0; stillFor < 1000; ) {
-    if (performance.now() > deadline)
-      throw new Error(`the bot was still sending ${timeoutMs} ms after the warm-up`);
-    await sleep(100);
-    stillFor = received() === count ? stillFor + 100 : 0;
-    count = received();
-  }
+  let count = received();
+  let lastChange = performance.now();
+  await until(
+    () => {
+      if (received() !== count) {
+        count = received();
+        lastChange = performance.now();
+      }
+      return performance.now() - lastChange >= 1000;
+    },
+    timeoutMs,
+    "the bot to send the warm-up's messages",
+  );
 }
 
 /**

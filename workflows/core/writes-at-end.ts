@@ -71,7 +71,7 @@ export async function writeAtEnd(
           sql`, `,
         );
         parts.push(sql`${sql.identifier(`remember_${parts.length}`)} AS (
-          INSERT INTO ${table} (${columnList(group)})
+          INSERT INTO ${table} (${columnList(group.names)})
           SELECT ${select} FROM jsonb_populate_recordset(NULL::${table}, ${json(group.rows)}::jsonb) r
           JOIN input ON input.ord = r.outbox_id
         )`);
